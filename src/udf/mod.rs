@@ -1,0 +1,1 @@
+//! Domain SQL functions registered in DataFusion (`cn_id_valid()`, ...).

@@ -2,4 +2,8 @@
 //!
 //! Data flows one way: source -> plan -> DataFusion -> metrics -> score -> report.
 
+pub mod error;
+pub mod report;
 pub mod udf;
+
+pub use error::{Error, Result};

@@ -1,0 +1,244 @@
+//! The report model: what a scan found, as plain data.
+//!
+//! This is the JSON contract of `design.md` (schema_version 1; additive changes only).
+//! Renderers read this model and nothing else: they never query data. Every value in it
+//! is already masked; nothing raw from the input may be stored here.
+
+use serde::{Deserialize, Serialize};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The scoring formula, carried in every report so a reader can check the numbers.
+pub const SCORING_FORMULA: &str = "check score = 100 x passed / evaluated (100 when nothing \
+is evaluated); dimension score = weight-averaged score of its checks; overall = \
+weight-averaged score of the dimensions that have checks; unique checks fail excess rows \
+(present rows - distinct present values)";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub run: Run,
+    pub datasets: Vec<DatasetReport>,
+    pub gate: GateResult,
+    pub scoring_formula: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Run {
+    /// RFC 3339 UTC time the run started.
+    pub started_at: String,
+    pub duration_ms: u64,
+    /// Reference date for timeliness checks (`YYYY-MM-DD`).
+    pub as_of: String,
+    /// SHA-256 over the rule files, in the order they were loaded.
+    pub rules_sha256: String,
+    pub rule_files: Vec<String>,
+    pub inputs: Vec<Input>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Input {
+    pub path: String,
+    pub dataset: String,
+    pub format: String,
+    pub sha256: String,
+    pub rows: u64,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetReport {
+    pub name: String,
+    pub rows: u64,
+    pub scores: Scores,
+    pub checks: Vec<CheckResult>,
+    pub columns: Vec<ColumnProfile>,
+}
+
+/// Scores 0-100; `None` (JSON null) for a dimension without checks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Scores {
+    pub overall: Option<f64>,
+    pub completeness: Option<f64>,
+    pub validity: Option<f64>,
+    pub consistency: Option<f64>,
+    pub timeliness: Option<f64>,
+    pub uniqueness: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dimension {
+    Completeness,
+    Validity,
+    Consistency,
+    Timeliness,
+    Uniqueness,
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 5] = [
+        Dimension::Completeness,
+        Dimension::Validity,
+        Dimension::Consistency,
+        Dimension::Timeliness,
+        Dimension::Uniqueness,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::Completeness => "completeness",
+            Dimension::Validity => "validity",
+            Dimension::Consistency => "consistency",
+            Dimension::Timeliness => "timeliness",
+            Dimension::Uniqueness => "uniqueness",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Dimension> {
+        Dimension::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Dimension {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Scores {
+    pub fn get(&self, d: Dimension) -> Option<f64> {
+        match d {
+            Dimension::Completeness => self.completeness,
+            Dimension::Validity => self.validity,
+            Dimension::Consistency => self.consistency,
+            Dimension::Timeliness => self.timeliness,
+            Dimension::Uniqueness => self.uniqueness,
+        }
+    }
+
+    pub fn set(&mut self, d: Dimension, v: Option<f64>) {
+        match d {
+            Dimension::Completeness => self.completeness = v,
+            Dimension::Validity => self.validity = v,
+            Dimension::Consistency => self.consistency = v,
+            Dimension::Timeliness => self.timeliness = v,
+            Dimension::Uniqueness => self.uniqueness = v,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warn,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warn => "warn",
+            Severity::Info => "info",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    Warn,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Warn => "warn",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    /// Stable id: `customers.mobile.format`, or the rule file's id for SQL checks.
+    pub id: String,
+    pub dimension: Dimension,
+    pub column: Option<String>,
+    /// What kind of check: `required`, `unique`, `format`, ..., `sql`, `reference`,
+    /// `duplicates`.
+    pub kind: String,
+    pub description: String,
+    pub severity: Severity,
+    pub weight: f64,
+    pub evaluated: u64,
+    pub failed: u64,
+    pub score: f64,
+    pub min_pass_rate: Option<f64>,
+    pub status: Status,
+    /// For `unique` and `duplicates` checks: distinct values occurring more than once.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub duplicate_values: Option<u64>,
+    /// For `unique` and `duplicates` checks: all rows in groups of more than one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub duplicate_rows: Option<u64>,
+    /// Up to a few failing rows, ordered by key then value; values masked.
+    pub samples: Vec<Sample>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sample {
+    /// The row's `key` columns joined with `|` (masked where sensitive); null without a key.
+    pub key: Option<String>,
+    /// The failing value, masked; null for checks that span several columns.
+    pub value: Option<String>,
+    /// For duplicate samples: how many rows share the value.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub count: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnProfile {
+    pub name: String,
+    /// Arrow type as DataFusion read it (`Utf8`, `Int64`, `Date32`, ...).
+    #[serde(rename = "type")]
+    pub data_type: String,
+    pub nulls: u64,
+    /// Empty or whitespace-only text values (0 for non-text columns).
+    pub empty: u64,
+    /// Approximate distinct count (HyperLogLog).
+    pub distinct: u64,
+    /// Smallest and largest value for numeric and temporal columns; text columns report
+    /// lengths instead, so no personal data is copied into the report.
+    pub min: Option<String>,
+    pub max: Option<String>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    /// Filled by the classifier; null until then.
+    pub classification: Option<Classification>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Classification {
+    pub category: Option<String>,
+    pub confidence: f64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GateResult {
+    pub passed: bool,
+    /// Why the gate failed, one line each (`customers: completeness 96.5 < 98`).
+    pub reasons: Vec<String>,
+}

@@ -116,7 +116,10 @@ impl Error {
 }
 
 /// Suggest the closest of `candidates` to a misspelt `name`, if any is close enough.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         let score = strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase());

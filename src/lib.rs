@@ -7,3 +7,19 @@ pub mod report;
 pub mod udf;
 
 pub use error::{Error, Result};
+pub mod mask;
+pub mod output;
+pub mod registry;
+pub mod rules;
+pub mod scan;
+pub mod score;
+pub mod source;
+
+/// How a command ended, when it did not fail: `main` maps it to an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Passed,
+    /// Exit 1: the data did not meet the gate.
+    GateFailed,
+}

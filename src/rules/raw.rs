@@ -1,0 +1,146 @@
+//! The rule file exactly as written (serde), with source positions.
+//!
+//! Only shape is checked here (unknown fields, wrong YAML types). Names such as formats,
+//! dimensions and severities stay strings with their positions so that `validate` can
+//! gather every semantic problem of a file at once and suggest corrections.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRuleFile {
+    pub version: Spanned<u64>,
+    #[serde(default)]
+    pub dataset: Option<Spanned<String>>,
+    #[serde(default)]
+    pub key: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub as_of: Option<Spanned<String>>,
+    #[serde(default)]
+    pub columns: IndexMap<String, Spanned<RawColumn>>,
+    #[serde(default)]
+    pub checks: Vec<Spanned<RawCheck>>,
+    #[serde(default)]
+    pub duplicates: Option<RawDuplicates>,
+    #[serde(default)]
+    pub scoring: Option<RawScoring>,
+    #[serde(default)]
+    pub gate: Option<RawGate>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawColumn {
+    #[serde(default)]
+    pub required: Option<bool>,
+    #[serde(default)]
+    pub unique: Option<bool>,
+    #[serde(default)]
+    pub format: Option<Spanned<String>>,
+    #[serde(default)]
+    pub allowed: Option<Spanned<Vec<Scalar>>>,
+    #[serde(default)]
+    pub min: Option<Spanned<Scalar>>,
+    #[serde(default)]
+    pub max: Option<Spanned<Scalar>>,
+    #[serde(default)]
+    pub pattern: Option<Spanned<String>>,
+    #[serde(default)]
+    pub fresh_within: Option<Spanned<String>>,
+    #[serde(default)]
+    pub not_future: Option<bool>,
+    #[serde(default)]
+    pub severity: Option<Spanned<String>>,
+    #[serde(default)]
+    pub weight: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub min_pass_rate: Option<Spanned<f64>>,
+}
+
+/// A YAML scalar as written: `allowed` lists and `min`/`max` bounds.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub(crate) enum Scalar {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Scalar {
+    pub fn to_text(&self) -> String {
+        match self {
+            Scalar::Bool(b) => b.to_string(),
+            Scalar::Int(i) => i.to_string(),
+            Scalar::Float(f) => f.to_string(),
+            Scalar::Text(s) => s.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCheck {
+    pub id: Spanned<String>,
+    #[serde(default)]
+    pub dimension: Option<Spanned<String>>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default, rename = "where")]
+    pub where_: Option<Spanned<String>>,
+    #[serde(default)]
+    pub expect: Option<Spanned<String>>,
+    #[serde(default)]
+    pub reference: Option<Spanned<RawReference>>,
+    #[serde(default)]
+    pub severity: Option<Spanned<String>>,
+    #[serde(default)]
+    pub weight: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub min_pass_rate: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawReference {
+    pub dataset: Spanned<String>,
+    pub column: Spanned<String>,
+    #[serde(rename = "in")]
+    pub in_: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDuplicates {
+    #[serde(default)]
+    pub exact: Vec<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub fuzzy: Option<Spanned<RawFuzzy>>,
+}
+
+/// Fuzzy matching settings; validated here, used by `steward dedupe`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFuzzy {
+    pub compare: Vec<String>,
+    #[serde(default)]
+    pub threshold: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawScoring {
+    #[serde(default)]
+    pub weights: IndexMap<String, Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawGate {
+    #[serde(default)]
+    pub min_overall: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub min: IndexMap<String, Spanned<f64>>,
+}

@@ -1,0 +1,865 @@
+//! The scan engine: rules + inputs -> metrics -> scores -> report model.
+//!
+//! Per dataset, every row-level check and the column profile are computed by ONE
+//! DataFusion aggregate over one scan (failing-row samples included, see `sample`).
+//! `unique` and duplicate key sets are group-by plans; references are joins. The results
+//! are plain counts, scored by `score` and returned as a `report::Report`; this module
+//! never renders anything.
+
+pub(crate) mod compile;
+pub(crate) mod sample;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use datafusion::arrow::array::{Array, AsArray, RecordBatch};
+use datafusion::arrow::datatypes::{DataType, Int64Type, Schema, UInt64Type};
+use datafusion::error::DataFusionError;
+use datafusion::execution::context::SQLOptions;
+use datafusion::prelude::{SessionConfig, SessionContext};
+
+use crate::error::{Error, Result, RuleDiagnostic};
+use crate::mask::partial::mask;
+use crate::report::{
+    CheckResult, ColumnProfile, DatasetReport, Input as InputReport, Report, Run, SCHEMA_VERSION,
+    SCORING_FORMULA, Sample, Tool,
+};
+use crate::rules::{DatasetRules, RuleSet};
+use crate::score;
+use crate::source::{self, Input, SourceOptions};
+use compile::{BoundCheck, BoundDataset, Col, Plan, ident, is_text};
+
+/// Everything a scan needs besides the files themselves.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    pub data: Vec<String>,
+    pub rules: Vec<PathBuf>,
+    pub source: SourceOptions,
+    /// Reference date for timeliness; falls back to the rule files' `as_of`, then today.
+    pub as_of: Option<NaiveDate>,
+    /// Overrides every dataset's `gate.min_overall`.
+    pub fail_under: Option<f64>,
+    /// Failing-row samples per check (0 disables them).
+    pub samples: usize,
+    /// Report progress on stderr (hidden when stderr is not a terminal).
+    pub progress: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        Self {
+            data: Vec::new(),
+            rules: Vec::new(),
+            source: SourceOptions::default(),
+            as_of: None,
+            fail_under: None,
+            samples: 5,
+            progress: false,
+        }
+    }
+}
+
+/// Separates the row key from the value inside a sample string.
+const SAMPLE_SEP: char = '\u{1f}';
+
+/// Run a scan and build its report. A failed gate is a normal outcome (`report.gate`).
+pub async fn scan(opts: &ScanOptions) -> Result<Report> {
+    let started = Instant::now();
+    let started_at = chrono::Utc::now();
+    let rules = crate::rules::load(&opts.rules)?;
+    let mut inputs = source::expand(&opts.data, &opts.source)?;
+    let datasets = assign(&rules, &mut inputs)?;
+    let as_of = resolve_as_of(opts.as_of, &rules)?;
+
+    // Hash the inputs on a blocking thread while DataFusion scans them.
+    let paths: Vec<PathBuf> = inputs.iter().map(|i| i.path.clone()).collect();
+    let hasher = tokio::task::spawn_blocking(move || {
+        paths
+            .iter()
+            .map(|p| source::sha256_file(p))
+            .collect::<Result<Vec<_>>>()
+    });
+    // A CSV column whose later values do not fit the type inferred from the first rows is
+    // read again as text; each retry fixes one column, so this ends.
+    let mut text_columns: Vec<source::TextColumns> = vec![Default::default(); inputs.len()];
+    let reports = loop {
+        match scan_all(opts, &inputs, &datasets, as_of, &text_columns).await {
+            Err(Retry::AsText { input, column }) if text_columns[input].insert(column) => {}
+            Err(Retry::AsText { .. }) => {
+                return Err(Error::internal(
+                    "a column read as text still failed to parse",
+                ));
+            }
+            Err(Retry::Fail(e)) => return Err(e),
+            Ok(r) => break r,
+        }
+    };
+    let hashes = hasher
+        .await
+        .map_err(|_| Error::internal("hashing task failed"))??;
+
+    let mut reasons = Vec::new();
+    for (report, rules) in reports.iter().zip(&datasets) {
+        let gate = rules.as_ref().map(|r| r.gate.clone()).unwrap_or_default();
+        reasons.extend(score::gate_reasons(
+            &report.name,
+            &report.scores,
+            &report.checks,
+            &gate,
+            opts.fail_under,
+        ));
+    }
+    let run_inputs = inputs
+        .iter()
+        .zip(&hashes)
+        .zip(&reports)
+        .map(|((input, (sha256, bytes)), report)| InputReport {
+            path: input.path.display().to_string(),
+            dataset: input.name.clone(),
+            format: input.format.as_str().to_string(),
+            sha256: sha256.clone(),
+            rows: report.rows,
+            bytes: *bytes,
+        })
+        .collect();
+    Ok(Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "steward".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        run: Run {
+            started_at: started_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            duration_ms: started.elapsed().as_millis() as u64,
+            as_of: as_of.format("%Y-%m-%d").to_string(),
+            rules_sha256: rules.sha256.clone(),
+            rule_files: rules
+                .files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            inputs: run_inputs,
+        },
+        datasets: reports,
+        gate: score::gate(reasons),
+        scoring_formula: SCORING_FORMULA.into(),
+    })
+}
+
+/// Why a scan attempt stopped.
+enum Retry {
+    /// A CSV value did not fit the type inferred from the first rows: read the column as
+    /// text.
+    AsText {
+        input: usize,
+        column: usize,
+    },
+    Fail(Error),
+}
+
+impl From<Error> for Retry {
+    fn from(e: Error) -> Self {
+        Retry::Fail(e)
+    }
+}
+
+/// Match rule sets to inputs. A single input takes the name of the one dataset the rule
+/// files describe; rule sets for datasets that are not inputs are skipped with a warning.
+fn assign(rules: &RuleSet, inputs: &mut [Input]) -> Result<Vec<Option<DatasetRules>>> {
+    let named: Vec<&str> = {
+        let mut n: Vec<&str> = rules
+            .datasets
+            .iter()
+            .filter_map(|d| d.name.as_deref())
+            .collect();
+        n.dedup();
+        n
+    };
+    if inputs.len() == 1 && named.len() == 1 && inputs[0].name != named[0] {
+        inputs[0].name = named[0].to_string();
+    }
+    if inputs.len() > 1 {
+        if let Some(unnamed) = rules.datasets.iter().find(|d| d.name.is_none()) {
+            return Err(Error::Usage(format!(
+                "{}: the rule file names no `dataset:`, but this run has {} inputs; add `dataset: <name>` (inputs: {})",
+                unnamed
+                    .files
+                    .first()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                inputs.len(),
+                inputs
+                    .iter()
+                    .map(|i| i.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    for ds in &rules.datasets {
+        if let Some(name) = &ds.name {
+            if !inputs.iter().any(|i| &i.name == name) {
+                eprintln!(
+                    "warning: rules for dataset '{name}' ({}) skipped: no input of that name",
+                    ds.files
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+        }
+    }
+    if !rules.datasets.is_empty()
+        && inputs.iter().all(|i| {
+            !rules
+                .datasets
+                .iter()
+                .any(|d| d.name.as_deref().is_none_or(|n| n == i.name))
+        })
+    {
+        return Err(Error::Usage(format!(
+            "no rule file applies to the inputs ({}); rule files describe: {}",
+            inputs
+                .iter()
+                .map(|i| i.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            named.join(", ")
+        )));
+    }
+    Ok(inputs
+        .iter()
+        .map(|i| {
+            rules
+                .datasets
+                .iter()
+                .find(|d| d.name.as_deref().is_none_or(|n| n == i.name))
+                .cloned()
+        })
+        .collect())
+}
+
+fn resolve_as_of(cli: Option<NaiveDate>, rules: &RuleSet) -> Result<NaiveDate> {
+    if let Some(d) = cli {
+        return Ok(d);
+    }
+    let mut declared: Vec<NaiveDate> = rules.datasets.iter().filter_map(|d| d.as_of).collect();
+    declared.sort();
+    declared.dedup();
+    match declared.as_slice() {
+        [] => Ok(chrono::Local::now().date_naive()),
+        [one] => Ok(*one),
+        _ => Err(Error::Usage(
+            "rule files declare different `as_of` dates; pass --as-of to choose one".into(),
+        )),
+    }
+}
+
+fn session() -> SessionContext {
+    let config = SessionConfig::new().with_information_schema(false);
+    let ctx = SessionContext::new_with_config(config);
+    crate::udf::register_all(&ctx);
+    ctx.register_udaf(sample::udaf());
+    ctx
+}
+
+fn sql_options() -> SQLOptions {
+    SQLOptions::new()
+        .with_allow_ddl(false)
+        .with_allow_dml(false)
+        .with_allow_statements(false)
+}
+
+async fn scan_all(
+    opts: &ScanOptions,
+    inputs: &[Input],
+    rules: &[Option<DatasetRules>],
+    as_of: NaiveDate,
+    text_columns: &[source::TextColumns],
+) -> Result<Vec<DatasetReport>, Retry> {
+    let ctx = session();
+    let mut schemas = Vec::new();
+    for (input, text) in inputs.iter().zip(text_columns) {
+        source::register(&ctx, input, &input.name, &opts.source, text).await?;
+        let table = ctx
+            .table_provider(datafusion::common::TableReference::bare(
+                input.name.as_str(),
+            ))
+            .await
+            .map_err(Error::internal)?;
+        schemas.push((input.name.clone(), Schema::clone(&table.schema())));
+    }
+
+    // Bind every dataset's rules before running anything, so all rule errors come at once.
+    let mut diags = Vec::new();
+    let mut bound = Vec::new();
+    for ((input, rules), (_, schema)) in inputs.iter().zip(rules).zip(&schemas) {
+        let b = rules.as_ref().map(|r| {
+            compile::Binder {
+                dataset: &input.name,
+                schema,
+                as_of,
+                others: &schemas,
+                diags: &mut diags,
+            }
+            .bind(r)
+        });
+        if let Some(b) = &b {
+            validate_sql(&ctx, b, schema, &mut diags).await;
+        }
+        bound.push(b);
+    }
+    if !diags.is_empty() {
+        diags.sort_by(|a, b| a.origin.cmp(&b.origin));
+        diags.dedup();
+        return Err(Retry::Fail(Error::RuleFile(diags)));
+    }
+
+    let mut reports = Vec::new();
+    for (index, ((input, rules), (b, (_, schema)))) in inputs
+        .iter()
+        .zip(rules)
+        .zip(bound.iter().zip(&schemas))
+        .enumerate()
+    {
+        let progress = spinner(opts.progress, &input.name);
+        let result = scan_dataset(&ctx, opts, input, b.as_ref(), rules.as_ref(), schema).await;
+        progress.finish_and_clear();
+        match result {
+            Ok(r) => reports.push(r),
+            Err(Failed { reading, error }) => {
+                // The failing read is this dataset's, or the referenced one's.
+                let i = reading
+                    .and_then(|name| inputs.iter().position(|c| c.name == name))
+                    .unwrap_or(index);
+                if let Some(column) = source::mistyped_column(&inputs[i], &error) {
+                    return Err(Retry::AsText { input: i, column });
+                }
+                return Err(Retry::Fail(execution_error(
+                    inputs, &inputs[i], opts, &error,
+                )));
+            }
+        }
+    }
+    for (report, input) in reports.iter().zip(inputs) {
+        if report.rows == 0 {
+            return Err(Retry::Fail(Error::Data {
+                path: input.path.clone(),
+                line: matches!(
+                    input.format,
+                    source::InputFormat::Csv | source::InputFormat::Tsv
+                )
+                .then_some(2),
+                column: None,
+                message: "no data rows; expected at least one record after the header".into(),
+            }));
+        }
+    }
+    Ok(reports)
+}
+
+fn spinner(enabled: bool, name: &str) -> indicatif::ProgressBar {
+    if !enabled {
+        return indicatif::ProgressBar::hidden();
+    }
+    let pb = indicatif::ProgressBar::new_spinner();
+    pb.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} scanning {msg} ({elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    pb.set_message(name.to_string());
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
+}
+
+/// Map a failure while running a dataset's queries to a user-facing error.
+fn execution_error(
+    inputs: &[Input],
+    input: &Input,
+    opts: &ScanOptions,
+    err: &DataFusionError,
+) -> Error {
+    let is_data = matches!(
+        err.find_root(),
+        DataFusionError::ArrowError(..)
+            | DataFusionError::ParquetError(..)
+            | DataFusionError::IoError(..)
+            | DataFusionError::External(..)
+            | DataFusionError::ObjectStore(..)
+            | DataFusionError::Execution(..)
+    );
+    if !is_data {
+        return Error::internal(format!("query for dataset '{}' failed: {err}", input.name));
+    }
+    let mut candidates = vec![input];
+    candidates.extend(inputs.iter().filter(|i| i.path != input.path));
+    for candidate in candidates {
+        let e = source::read_error(candidate, &opts.source, err);
+        if matches!(e, Error::Data { line: Some(_), .. }) {
+            return e;
+        }
+    }
+    source::read_error(input, &opts.source, err)
+}
+
+/// Plan each SQL check alone, so a bad expression is reported at its own position.
+async fn validate_sql(
+    ctx: &SessionContext,
+    b: &BoundDataset,
+    schema: &Schema,
+    diags: &mut Vec<RuleDiagnostic>,
+) {
+    let Ok(df_schema) = datafusion::common::DFSchema::try_from(schema.clone()) else {
+        return;
+    };
+    for check in &b.checks {
+        let crate::rules::CheckKind::Sql { where_, expect } = &check.spec.kind else {
+            continue;
+        };
+        let mut ok = true;
+        for part in where_.iter().chain(std::iter::once(expect)) {
+            if let Err(e) = ctx.parse_sql_expr(&part.text, &df_schema) {
+                ok = false;
+                diags.push(RuleDiagnostic {
+                    origin: part.origin.clone(),
+                    message: format!("SQL expression does not plan: {}", short_df_error(&e)),
+                    help: None,
+                });
+            }
+        }
+        if !ok {
+            continue;
+        }
+        let Plan::Row { eval, fail, .. } = &check.plan else {
+            continue;
+        };
+        let sql = format!(
+            "SELECT CASE WHEN ({}) AND ({fail}) THEN 1 ELSE 0 END FROM {}",
+            eval.as_deref().unwrap_or("TRUE"),
+            b.table
+        );
+        if let Err(e) = ctx.sql_with_options(&sql, sql_options()).await {
+            diags.push(RuleDiagnostic {
+                origin: expect.origin.clone(),
+                message: format!("SQL check does not plan: {}", short_df_error(&e)),
+                help: Some("`where` and `expect` must be boolean SQL expressions over this dataset's columns".into()),
+            });
+        }
+    }
+}
+
+fn short_df_error(e: &DataFusionError) -> String {
+    let text = e.strip_backtrace();
+    let first = text.lines().next().unwrap_or("").trim();
+    first
+        .trim_start_matches("Error during planning: ")
+        .trim_start_matches("Schema error: ")
+        .to_string()
+}
+
+async fn collect(ctx: &SessionContext, sql: &str) -> Result<Vec<RecordBatch>, DataFusionError> {
+    ctx.sql_with_options(sql, sql_options())
+        .await?
+        .collect()
+        .await
+}
+
+/// A query that failed, and which other dataset it was reading when that matters.
+struct Failed {
+    reading: Option<String>,
+    error: DataFusionError,
+}
+
+impl From<DataFusionError> for Failed {
+    fn from(error: DataFusionError) -> Self {
+        Failed {
+            reading: None,
+            error,
+        }
+    }
+}
+
+fn key_sql(key: &[Col]) -> String {
+    if key.is_empty() {
+        return "''".into();
+    }
+    let parts: Vec<String> = key
+        .iter()
+        .map(|k| format!("COALESCE({}, '')", k.text()))
+        .collect();
+    if parts.len() == 1 {
+        return parts[0].clone();
+    }
+    format!("concat_ws('|', {})", parts.join(", "))
+}
+
+async fn scan_dataset(
+    ctx: &SessionContext,
+    opts: &ScanOptions,
+    input: &Input,
+    bound: Option<&BoundDataset>,
+    rules: Option<&DatasetRules>,
+    schema: &Schema,
+) -> Result<DatasetReport, Failed> {
+    let table = ident(&input.name);
+    let n = opts.samples as i64;
+    let key = bound
+        .map(|b| key_sql(&b.key))
+        .unwrap_or_else(|| "''".into());
+    let sensitive_key = bound.is_some_and(|b| !b.key.is_empty());
+
+    // One aggregate: row count, then per row-level check (evaluated, failed, samples),
+    // then per column the profile.
+    let mut select = vec!["COUNT(*)".to_string()];
+    let row_checks: Vec<&BoundCheck> = bound
+        .map(|b| {
+            b.checks
+                .iter()
+                .filter(|c| matches!(c.plan, Plan::Row { .. }))
+                .collect()
+        })
+        .unwrap_or_default();
+    for check in &row_checks {
+        let Plan::Row { eval, fail, value } = &check.plan else {
+            unreachable!()
+        };
+        let eval_sql = eval.as_deref().unwrap_or("TRUE");
+        let failing = format!("({eval_sql}) AND ({fail})");
+        select.push(match eval {
+            Some(e) => format!("SUM(CASE WHEN {e} THEN 1 ELSE 0 END)"),
+            None => "COUNT(*)".into(),
+        });
+        select.push(format!("SUM(CASE WHEN {failing} THEN 1 ELSE 0 END)"));
+        let sample_value = value
+            .as_deref()
+            .map(|v| format!("COALESCE({v}, '')"))
+            .unwrap_or_else(|| "''".into());
+        select.push(format!(
+            "{}(CASE WHEN {failing} THEN concat({key}, chr(31), {sample_value}) END, {n})",
+            sample::NAME
+        ));
+    }
+    let profile_start = select.len();
+    for field in schema.fields() {
+        let c = ident(field.name());
+        let t = field.data_type();
+        select.push(format!("COUNT({c})"));
+        if is_text(t) {
+            let col = Col {
+                sql: c.clone(),
+                data_type: t.clone(),
+            };
+            select.push(format!(
+                "SUM(CASE WHEN {c} IS NOT NULL AND {} = '' THEN 1 ELSE 0 END)",
+                col.text()
+            ));
+            select.push(format!("approx_distinct({c})"));
+            select.push(format!("MIN(character_length({c}))"));
+            select.push(format!("MAX(character_length({c}))"));
+        } else if t.is_numeric() || t.is_temporal() {
+            select.push("0".into());
+            select.push(if t.is_integer() || t.is_temporal() {
+                format!("approx_distinct({c})")
+            } else {
+                format!("approx_distinct(CAST({c} AS VARCHAR))")
+            });
+            select.push(format!("CAST(MIN({c}) AS VARCHAR)"));
+            select.push(format!("CAST(MAX({c}) AS VARCHAR)"));
+        } else {
+            select.extend(["0", "0", "NULL", "NULL"].map(String::from));
+        }
+    }
+    let aliased: Vec<String> = select
+        .iter()
+        .enumerate()
+        .map(|(j, e)| format!("{e} AS m{j}"))
+        .collect();
+    let sql = format!("SELECT {} FROM {table}", aliased.join(",\n  "));
+    let batches = collect(ctx, &sql).await?;
+    let row = Row::first(&batches)?;
+    let rows = row.u64(0);
+
+    let mut checks = Vec::new();
+    let mut i = 1;
+    let has_value = |c: &BoundCheck| matches!(c.plan, Plan::Row { value: Some(_), .. });
+    for check in &row_checks {
+        let evaluated = row.u64(i);
+        let failed = row.u64(i + 1);
+        let samples = row
+            .strings(i + 2)
+            .into_iter()
+            .map(|s| split_sample(&s, sensitive_key, has_value(check)))
+            .collect();
+        checks.push(result(check, evaluated, failed, samples, None));
+        i += 3;
+    }
+
+    for check in bound.map(|b| b.checks.as_slice()).unwrap_or_default() {
+        match &check.plan {
+            Plan::Row { .. } => {}
+            Plan::Group { keys, present } => {
+                let key_cols: Vec<String> = keys
+                    .iter()
+                    .enumerate()
+                    .map(|(j, k)| format!("{k} AS k{j}"))
+                    .collect();
+                let group_by: Vec<String> = (1..=keys.len()).map(|j| j.to_string()).collect();
+                let sample_key = if keys.len() == 1 {
+                    "k0".to_string()
+                } else {
+                    format!(
+                        "concat_ws('|', {})",
+                        (0..keys.len())
+                            .map(|j| format!("k{j}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                let sql = format!(
+                    "SELECT COUNT(*), SUM(n), SUM(CASE WHEN n > 1 THEN 1 ELSE 0 END), SUM(CASE WHEN n > 1 THEN n ELSE 0 END), \
+                     {}(CASE WHEN n > 1 THEN concat({sample_key}, chr(31), CAST(n AS VARCHAR)) END, {n}) \
+                     FROM (SELECT {}, COUNT(*) AS n FROM {table} WHERE {present} GROUP BY {}) g",
+                    sample::NAME,
+                    key_cols.join(", "),
+                    group_by.join(", ")
+                );
+                let batches = collect(ctx, &sql).await?;
+                let r = Row::first(&batches)?;
+                let (groups, present_rows) = (r.u64(0), r.u64(1));
+                let samples = r
+                    .strings(4)
+                    .into_iter()
+                    .map(|s| {
+                        let (value, count) = s.split_once(SAMPLE_SEP).unwrap_or((&s, ""));
+                        Sample {
+                            key: None,
+                            value: Some(mask(value)),
+                            count: count.parse().ok(),
+                        }
+                    })
+                    .collect();
+                let dups = Some((r.u64(2), r.u64(3)));
+                checks.push(result(
+                    check,
+                    present_rows,
+                    present_rows - groups,
+                    samples,
+                    dups,
+                ));
+            }
+            Plan::Reference {
+                value,
+                present,
+                target_table,
+                target_value,
+            } => {
+                let sql = format!(
+                    "SELECT COUNT(*), SUM(CASE WHEN r.k IS NULL THEN 1 ELSE 0 END), \
+                     {}(CASE WHEN r.k IS NULL THEN concat(s.rk, chr(31), s.k) END, {n}) \
+                     FROM (SELECT {value} AS k, {key} AS rk FROM {table} WHERE {present}) s \
+                     LEFT JOIN (SELECT DISTINCT {target_value} AS k FROM {target_table}) r ON s.k = r.k",
+                    sample::NAME
+                );
+                let batches = collect(ctx, &sql).await.map_err(|error| Failed {
+                    reading: match &check.spec.kind {
+                        crate::rules::CheckKind::Reference { target_dataset, .. } => {
+                            Some(target_dataset.clone())
+                        }
+                        _ => None,
+                    },
+                    error,
+                })?;
+                let r = Row::first(&batches)?;
+                let samples = r
+                    .strings(2)
+                    .into_iter()
+                    .map(|s| split_sample(&s, sensitive_key, true))
+                    .collect();
+                checks.push(result(check, r.u64(0), r.u64(1), samples, None));
+            }
+        }
+    }
+    // Report checks in rule-file order, whatever plan computed them.
+    if let Some(b) = bound {
+        checks.sort_by_key(|c| b.checks.iter().position(|bc| bc.id == c.id));
+    }
+
+    let columns = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(j, field)| {
+            let base = profile_start + j * 5;
+            let text = is_text(field.data_type());
+            let (min, max, min_len, max_len) = if text {
+                (None, None, row.opt_u64(base + 3), row.opt_u64(base + 4))
+            } else {
+                (
+                    row.opt_string(base + 3),
+                    row.opt_string(base + 4),
+                    None,
+                    None,
+                )
+            };
+            ColumnProfile {
+                name: field.name().clone(),
+                data_type: field.data_type().to_string(),
+                nulls: rows.saturating_sub(row.u64(base)),
+                empty: row.u64(base + 1),
+                distinct: row.u64(base + 2),
+                min,
+                max,
+                min_length: min_len,
+                max_length: max_len,
+                classification: None,
+            }
+        })
+        .collect();
+
+    let weights = rules.map(|r| r.weights.clone()).unwrap_or_default();
+    let scores = score::dataset_scores(&checks, &weights);
+    Ok(DatasetReport {
+        name: input.name.clone(),
+        rows,
+        scores,
+        checks,
+        columns,
+    })
+}
+
+fn result(
+    check: &BoundCheck,
+    evaluated: u64,
+    failed: u64,
+    samples: Vec<Sample>,
+    duplicates: Option<(u64, u64)>,
+) -> CheckResult {
+    let spec = &check.spec;
+    CheckResult {
+        id: check.id.clone(),
+        dimension: spec.dimension,
+        column: spec.column.clone(),
+        kind: spec.kind.name().to_string(),
+        description: spec.description.clone(),
+        severity: spec.severity,
+        weight: spec.weight,
+        evaluated,
+        failed,
+        score: score::check_score(evaluated, failed),
+        min_pass_rate: spec.min_pass_rate,
+        status: score::status(evaluated, failed, spec.severity, spec.min_pass_rate),
+        duplicate_values: duplicates.map(|d| d.0),
+        duplicate_rows: duplicates.map(|d| d.1),
+        samples,
+    }
+}
+
+/// `key␟value` -> a masked sample. Keys are masked too: a key column may itself be
+/// personal data (a mobile number used as the customer key).
+fn split_sample(s: &str, has_key: bool, has_value: bool) -> Sample {
+    let (key, value) = s.split_once(SAMPLE_SEP).unwrap_or((s, ""));
+    Sample {
+        key: has_key.then(|| {
+            key.split('|')
+                .map(mask_key_part)
+                .collect::<Vec<_>>()
+                .join("|")
+        }),
+        value: has_value.then(|| mask(value)),
+        count: None,
+    }
+}
+
+/// Row keys are shown in clear when they look like internal identifiers (letters and
+/// digits with at most 10 digits, e.g. `C000042`); anything longer or with other
+/// characters (mobiles, ID numbers, e-mails, names) is masked.
+fn mask_key_part(part: &str) -> String {
+    let digits = part.chars().filter(|c| c.is_ascii_digit()).count();
+    let internal = !part.is_empty()
+        && part
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && digits <= 10
+        && part.len() <= 16;
+    if internal {
+        part.to_string()
+    } else {
+        mask(part)
+    }
+}
+
+/// The single row of an aggregate's result.
+struct Row<'a> {
+    batch: &'a RecordBatch,
+}
+
+impl<'a> Row<'a> {
+    fn first(batches: &'a [RecordBatch]) -> Result<Row<'a>, DataFusionError> {
+        batches
+            .iter()
+            .find(|b| b.num_rows() > 0)
+            .map(|batch| Row { batch })
+            .ok_or_else(|| DataFusionError::Internal("aggregate returned no row".into()))
+    }
+
+    fn opt_u64(&self, i: usize) -> Option<u64> {
+        let col = self.batch.column(i);
+        if col.is_null(0) {
+            return None;
+        }
+        match col.data_type() {
+            DataType::Int64 => Some(col.as_primitive::<Int64Type>().value(0).max(0) as u64),
+            DataType::UInt64 => Some(col.as_primitive::<UInt64Type>().value(0)),
+            DataType::Int32 => Some(
+                col.as_primitive::<datafusion::arrow::datatypes::Int32Type>()
+                    .value(0)
+                    .max(0) as u64,
+            ),
+            _ => None,
+        }
+    }
+
+    fn u64(&self, i: usize) -> u64 {
+        self.opt_u64(i).unwrap_or(0)
+    }
+
+    fn opt_string(&self, i: usize) -> Option<String> {
+        let col = self.batch.column(i);
+        if col.is_null(0) {
+            return None;
+        }
+        match col.data_type() {
+            DataType::Utf8 => Some(col.as_string::<i32>().value(0).to_string()),
+            DataType::LargeUtf8 => Some(col.as_string::<i64>().value(0).to_string()),
+            DataType::Utf8View => Some(col.as_string_view().value(0).to_string()),
+            _ => None,
+        }
+    }
+
+    fn strings(&self, i: usize) -> Vec<String> {
+        let col = self.batch.column(i);
+        if col.is_null(0) {
+            return Vec::new();
+        }
+        let list = col.as_list::<i32>().value(0);
+        list.as_string::<i32>()
+            .iter()
+            .flatten()
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_keys_stay_readable_and_personal_keys_are_masked() {
+        assert_eq!(mask_key_part("C000042"), "C000042");
+        assert_eq!(mask_key_part("13812346138"), "138****6138");
+        assert_eq!(mask_key_part("a@b.com"), "a***@b.com");
+    }
+}

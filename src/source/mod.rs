@@ -1,0 +1,391 @@
+//! Inputs -> DataFusion tables.
+//!
+//! Expands `<DATA>` arguments (files, directories, globs) into named inputs, registers each
+//! as a table in a `SessionContext`, and turns read failures into errors that name the
+//! file and line. It owns encodings (GBK/GB18030 CSV is decoded while streaming) and
+//! never evaluates rules.
+
+mod diagnose;
+mod encoded_csv;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use datafusion::common::TableReference;
+use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// How an input file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    Csv,
+    Tsv,
+    Parquet,
+    /// Newline-delimited JSON (`.json`, `.ndjson`, `.jsonl`).
+    Json,
+}
+
+impl InputFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputFormat::Csv => "csv",
+            InputFormat::Tsv => "tsv",
+            InputFormat::Parquet => "parquet",
+            InputFormat::Json => "ndjson",
+        }
+    }
+
+    fn from_path(path: &Path) -> Option<InputFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "csv" => InputFormat::Csv,
+            "tsv" => InputFormat::Tsv,
+            "parquet" | "pq" => InputFormat::Parquet,
+            "json" | "ndjson" | "jsonl" => InputFormat::Json,
+            _ => return None,
+        })
+    }
+}
+
+/// Text encoding of CSV/TSV inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum TextEncoding {
+    #[default]
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    Gbk,
+    Gb18030,
+}
+
+impl TextEncoding {
+    fn encoding(self) -> Option<&'static encoding_rs::Encoding> {
+        match self {
+            TextEncoding::Utf8 => None,
+            TextEncoding::Gbk => Some(encoding_rs::GBK),
+            TextEncoding::Gb18030 => Some(encoding_rs::GB18030),
+        }
+    }
+}
+
+/// One input file, named as a dataset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub path: PathBuf,
+    pub name: String,
+    pub format: InputFormat,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SourceOptions {
+    pub encoding: TextEncoding,
+    pub format: Option<InputFormat>,
+}
+
+/// Expand `<DATA>` arguments into inputs, each a dataset named by its file stem.
+/// Directories contribute every supported file in them (sorted); globs every match.
+pub fn expand(args: &[String], opts: &SourceOptions) -> Result<Vec<Input>> {
+    let mut files = Vec::new();
+    for arg in args {
+        let path = PathBuf::from(arg);
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(&path)
+                .map_err(|e| Error::data(&path, format!("cannot read directory: {e}")))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && InputFormat::from_path(p).is_some())
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(Error::Usage(format!(
+                    "{arg}: no .csv, .tsv, .parquet, .json, .ndjson or .jsonl files in this directory"
+                )));
+            }
+            files.extend(found);
+        } else if path.is_file() {
+            files.push(path);
+        } else if arg.contains(['*', '?', '[']) {
+            let matches = glob::glob(arg)
+                .map_err(|e| Error::Usage(format!("{arg}: bad glob pattern: {e}")))?;
+            let mut found: Vec<PathBuf> = matches
+                .filter_map(|m| m.ok())
+                .filter(|p| p.is_file())
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(Error::Usage(format!("{arg}: the pattern matches no file")));
+            }
+            files.extend(found);
+        } else {
+            return Err(Error::Usage(format!("{arg}: no such file or directory")));
+        }
+    }
+    let mut inputs: Vec<Input> = Vec::new();
+    for path in files {
+        let format = match opts.format.or_else(|| InputFormat::from_path(&path)) {
+            Some(f) => f,
+            None => {
+                return Err(Error::Usage(format!(
+                    "{}: unknown file type; expected .csv, .tsv, .parquet, .json, .ndjson or .jsonl (or pass --input-format)",
+                    path.display()
+                )));
+            }
+        };
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("data")
+            .to_string();
+        if let Some(other) = inputs.iter().find(|i| i.name == name) {
+            return Err(Error::Usage(format!(
+                "{} and {} would both be dataset '{name}'; scan them in separate runs or rename one",
+                other.path.display(),
+                path.display()
+            )));
+        }
+        inputs.push(Input { path, name, format });
+    }
+    Ok(inputs)
+}
+
+/// Columns (by position) that a CSV read must keep as text, because a value further down
+/// the file did not fit the type inferred from the first rows (a `1985-02-30` in a date
+/// column, `n/a` in a number column). A data-quality tool must read such values, not
+/// stop at them: they are what the validity checks are for.
+pub type TextColumns = std::collections::BTreeSet<usize>;
+
+const SAMPLE_ROWS: usize = 1000;
+
+/// Register `input` in `ctx` as a table named after the input's dataset name.
+pub async fn register(
+    ctx: &SessionContext,
+    input: &Input,
+    table: &str,
+    opts: &SourceOptions,
+    text_columns: &TextColumns,
+) -> Result<()> {
+    let meta = std::fs::metadata(&input.path)
+        .map_err(|e| Error::data(&input.path, format!("cannot read: {e}")))?;
+    if meta.len() == 0 {
+        return Err(Error::Data {
+            path: input.path.clone(),
+            line: Some(1),
+            column: None,
+            message: match input.format {
+                InputFormat::Csv | InputFormat::Tsv => {
+                    "the file is empty; expected a header line".into()
+                }
+                InputFormat::Parquet => "the file is empty; expected a Parquet file".into(),
+                InputFormat::Json => "the file is empty; expected one JSON object per line".into(),
+            },
+        });
+    }
+    let path = input.path.to_str().ok_or_else(|| {
+        Error::Usage(format!("{}: path is not valid UTF-8", input.path.display()))
+    })?;
+    let table_ref = TableReference::bare(table);
+    let result = match input.format {
+        InputFormat::Csv | InputFormat::Tsv => {
+            let delimiter = if input.format == InputFormat::Tsv {
+                b'\t'
+            } else {
+                b','
+            };
+            if let Some(encoding) = opts.encoding.encoding() {
+                let provider = encoded_csv::EncodedCsv::try_new(
+                    &input.path,
+                    encoding,
+                    delimiter,
+                    text_columns,
+                )?;
+                ctx.register_table(table_ref, Arc::new(provider))
+                    .map(|_| ())
+            } else {
+                let ext = extension_of(&input.path);
+                let schema = if text_columns.is_empty() {
+                    None
+                } else {
+                    let file = std::fs::File::open(&input.path)
+                        .map_err(|e| Error::data(&input.path, format!("cannot read: {e}")))?;
+                    Some(infer_csv_schema(
+                        &input.path,
+                        file,
+                        delimiter,
+                        text_columns,
+                    )?)
+                };
+                let mut options = CsvReadOptions::new()
+                    .has_header(true)
+                    .delimiter(delimiter)
+                    .file_extension(&ext)
+                    .schema_infer_max_records(SAMPLE_ROWS);
+                if let Some(schema) = &schema {
+                    options = options.schema(schema);
+                }
+                ctx.register_csv(table_ref, path, options).await
+            }
+        }
+        InputFormat::Parquet => {
+            let ext = extension_of(&input.path);
+            let options = ParquetReadOptions::default().file_extension(&ext);
+            ctx.register_parquet(table_ref, path, options).await
+        }
+        InputFormat::Json => {
+            let ext = extension_of(&input.path);
+            let options = JsonReadOptions::default()
+                .file_extension(&ext)
+                .schema_infer_max_records(SAMPLE_ROWS);
+            ctx.register_json(table_ref, path, options).await
+        }
+    };
+    result.map_err(|e| read_error(input, opts, &e))
+}
+
+fn extension_of(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(|e| format!(".{e}"))
+        .unwrap_or_default()
+}
+
+/// Infer a CSV schema from the first rows, then make `text_columns` text.
+pub(crate) fn infer_csv_schema(
+    path: &Path,
+    reader: impl Read,
+    delimiter: u8,
+    text_columns: &TextColumns,
+) -> Result<datafusion::arrow::datatypes::Schema> {
+    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+    let format = datafusion::arrow::csv::reader::Format::default()
+        .with_header(true)
+        .with_delimiter(delimiter);
+    let (schema, _) = format
+        .infer_schema(reader, Some(SAMPLE_ROWS))
+        .map_err(|e| {
+            Error::data(
+                path,
+                format!(
+                    "cannot read the header: {}",
+                    diagnose::scrub(&e.to_string())
+                ),
+            )
+        })?;
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if text_columns.contains(&i) {
+                Field::new(f.name(), DataType::Utf8, true)
+            } else {
+                f.as_ref().clone()
+            }
+        })
+        .collect();
+    Ok(Schema::new(fields))
+}
+
+/// When a CSV value did not fit the type inferred from the first rows, the position of
+/// its column (Arrow says `... for column N at line ...`).
+pub fn mistyped_column(input: &Input, err: &datafusion::error::DataFusionError) -> Option<usize> {
+    if !matches!(input.format, InputFormat::Csv | InputFormat::Tsv) {
+        return None;
+    }
+    let text = err.to_string();
+    let at = text.find("Error while parsing value")?;
+    let rest = &text[at..];
+    let after = &rest[rest.find(" for column ")? + " for column ".len()..];
+    after.split_whitespace().next()?.parse().ok()
+}
+
+/// Turn a DataFusion/Arrow read failure into a `Data` error naming the file and line.
+/// The input is read again to find the exact line; the engine's own message is used only
+/// after removing anything quoted from the data.
+pub fn read_error(
+    input: &Input,
+    opts: &SourceOptions,
+    err: &datafusion::error::DataFusionError,
+) -> Error {
+    if let Some((line, message)) = diagnose::first_problem(input, opts.encoding) {
+        return Error::Data {
+            path: input.path.clone(),
+            line: Some(line),
+            column: None,
+            message,
+        };
+    }
+    Error::data(&input.path, diagnose::scrub(&err.to_string()))
+}
+
+/// SHA-256 and size of a file, streamed.
+pub fn sha256_file(path: &Path) -> Result<(String, u64)> {
+    let mut file =
+        std::fs::File::open(path).map_err(|e| Error::data(path, format!("cannot read: {e}")))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut total = 0u64;
+    loop {
+        let n = file
+            .read(&mut buf)
+            .map_err(|e| Error::data(path, format!("cannot read: {e}")))?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    Ok((hex::encode(hasher.finalize()), total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_come_from_extensions() {
+        assert_eq!(
+            InputFormat::from_path(Path::new("a.CSV")),
+            Some(InputFormat::Csv)
+        );
+        assert_eq!(
+            InputFormat::from_path(Path::new("a.jsonl")),
+            Some(InputFormat::Json)
+        );
+        assert_eq!(InputFormat::from_path(Path::new("a.txt")), None);
+    }
+
+    #[test]
+    fn two_inputs_with_one_stem_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("c.csv"), "a\n1\n").unwrap();
+        std::fs::write(dir.path().join("c.tsv"), "a\n1\n").unwrap();
+        let err = expand(
+            &[dir.path().display().to_string()],
+            &SourceOptions::default(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("would both be dataset 'c'"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn globs_and_directories_expand_sorted() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["b.csv", "a.parquet", "notes.txt"] {
+            std::fs::write(dir.path().join(f), "x").unwrap();
+        }
+        let inputs = expand(
+            &[dir.path().display().to_string()],
+            &SourceOptions::default(),
+        )
+        .unwrap();
+        let names: Vec<_> = inputs.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        let pattern = format!("{}/*.csv", dir.path().display());
+        let inputs = expand(&[pattern], &SourceOptions::default()).unwrap();
+        assert_eq!(inputs.len(), 1);
+    }
+}

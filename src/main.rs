@@ -1,1 +1,183 @@
-fn main() {}
+//! The `steward` command line: clap parsing, one library call per subcommand, and the
+//! outcome -> exit code mapping. No logic lives here.
+//!
+//! Exit codes: 0 gate passed, 1 gate failed, 2 usage or input error, 3 internal error.
+//! A closed pipe on stdout exits 0 quietly.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use steward::report::Format;
+use steward::source::{InputFormat, SourceOptions, TextEncoding};
+use steward::{Error, Outcome};
+
+#[derive(Parser)]
+#[command(
+    name = "steward",
+    version,
+    about = "Data-quality scoring and compliance auditing for customer data extracts",
+    long_about = "steward runs declarative rule files over CSV, Parquet and NDJSON extracts with \
+Apache DataFusion, scores completeness, validity, consistency, timeliness and uniqueness \
+(0-100), and fails a CI gate when the data is not good enough.\n\n\
+Exit codes: 0 gate passed, 1 gate failed, 2 usage or input error, 3 internal error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Score data extracts against rule files and apply the gate
+    #[command(
+        long_about = "Score data extracts against rule files and apply the gate.\n\n\
+Every row-level check of a dataset runs in one DataFusion aggregate over one read of the \
+data; `unique` and duplicate-key checks are group-bys and references are joins.\n\n\
+Examples:\n  \
+steward scan fixtures/customers.csv --rules rules/customer-core.yaml\n  \
+steward scan exports/ --rules rules/ --format junit --output steward.xml\n  \
+steward scan crm_gbk.csv --encoding gbk --rules rules/customer-core.yaml --as-of 2026-06-30 --fail-under 90"
+    )]
+    Scan(ScanArgs),
+    /// Validate rule files, or list the built-in checks, formats and SQL functions
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Args)]
+struct ScanArgs {
+    /// Data files, directories or globs (.csv .tsv .parquet .json .ndjson .jsonl)
+    #[arg(required = true, value_name = "DATA")]
+    data: Vec<String>,
+    /// Rule file or directory of rule files (repeatable)
+    #[arg(long, short, required = true, value_name = "FILE|DIR")]
+    rules: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, short, value_enum, default_value = "table")]
+    format: Format,
+    /// Write the report to FILE (atomically) instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Fail the gate when a dataset's overall score is under SCORE (overrides gate.min_overall)
+    #[arg(long, value_name = "SCORE")]
+    fail_under: Option<f64>,
+    /// Reference date for timeliness checks (YYYY-MM-DD); default: the rule file's as_of, else today
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Failing-row samples per check in the report (masked); 0 for none
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    samples: usize,
+}
+
+#[derive(Args)]
+struct SourceArgs {
+    /// Text encoding of CSV/TSV inputs (Chinese CRM exports are often GBK)
+    #[arg(long, value_enum, default_value = "utf-8")]
+    encoding: TextEncoding,
+    /// Read every input as this format instead of going by the file extension
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    input_format: Option<InputFormat>,
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Validate rule files without reading data; every problem is reported with file:line:col
+    Check {
+        #[arg(required = true, value_name = "FILE|DIR")]
+        paths: Vec<PathBuf>,
+    },
+    /// List the built-in check shorthands, formats and SQL functions
+    List {
+        #[arg(long, short, value_enum, default_value = "table")]
+        format: steward::registry::ListFormat,
+    },
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date; expected YYYY-MM-DD"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Rules(RulesCommand::Check { paths }) => steward::rules::load(&paths).map(|rs| {
+            let checks: usize = rs.datasets.iter().map(|d| d.checks.len()).sum();
+            eprintln!("ok: {} rule file(s), {} check(s)", rs.files.len(), checks);
+            Outcome::Passed
+        }),
+        Command::Rules(RulesCommand::List { format }) => {
+            print_stdout(&steward::registry::render(format)).map(|_| Outcome::Passed)
+        }
+    };
+    match result {
+        Ok(Outcome::Passed) => ExitCode::from(0),
+        Ok(Outcome::GateFailed) => ExitCode::from(1),
+        Err(err) => {
+            if let Error::Output { source, .. } = &err {
+                if source.kind() == std::io::ErrorKind::BrokenPipe {
+                    return ExitCode::from(0);
+                }
+            }
+            eprintln!("error: {err}");
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}
+
+fn exit_code(err: &Error) -> u8 {
+    match err {
+        Error::Internal(_) => 3,
+        // Rule files, data, keys, usage and outputs are the user's to fix.
+        _ => 2,
+    }
+}
+
+fn run_scan(args: ScanArgs) -> steward::Result<Outcome> {
+    let opts = steward::scan::ScanOptions {
+        data: args.data,
+        rules: args.rules,
+        source: SourceOptions {
+            encoding: args.source.encoding,
+            format: args.source.input_format,
+        },
+        as_of: args.as_of,
+        fail_under: args.fail_under,
+        samples: args.samples,
+        progress: std::io::stderr().is_terminal(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start the runtime: {e}")))?;
+    let report = runtime.block_on(steward::scan::scan(&opts))?;
+    let text = steward::report::render(&report, args.format);
+    match &args.output {
+        Some(path) => steward::output::write_atomic(path, text.as_bytes())?,
+        None => print_stdout(&text)?,
+    }
+    if args.output.is_some() || args.format != Format::Table {
+        // Keep the verdict visible when the report goes to a file or a machine format.
+        eprintln!("{}", steward::report::verdict_line(&report));
+    }
+    Ok(if report.gate.passed {
+        Outcome::Passed
+    } else {
+        Outcome::GateFailed
+    })
+}
+
+fn print_stdout(text: &str) -> steward::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|source| Error::Output {
+            path: PathBuf::from("<stdout>"),
+            source,
+        })
+}

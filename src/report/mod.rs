@@ -1,7 +1,80 @@
 //! The report model and its renderers (table, json, markdown, junit).
 //!
-//! Renderers only read the model; they never query data.
+//! Renderers only read the model; they never query data, and print nothing that is not
+//! in it. Output is deterministic: no clock, no hash-map order.
 
+mod junit;
+mod markdown;
 pub mod model;
+mod table;
 
 pub use model::*;
+
+/// Output formats of `steward scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Markdown,
+    Junit,
+}
+
+pub fn render(report: &Report, format: Format) -> String {
+    match format {
+        Format::Table => table::render(report),
+        Format::Json => json(report),
+        Format::Markdown => markdown::render(report),
+        Format::Junit => junit::render(report),
+    }
+}
+
+fn json(report: &Report) -> String {
+    let mut s = serde_json::to_string_pretty(report).expect("the report model always serializes");
+    s.push('\n');
+    s
+}
+
+/// `PASS  ...` or `FAIL  ...`: the one-line verdict.
+pub fn verdict_line(report: &Report) -> String {
+    let checks: usize = report.datasets.iter().map(|d| d.checks.len()).sum();
+    if report.gate.passed {
+        format!(
+            "PASS  all gates met ({} dataset(s), {checks} checks)",
+            report.datasets.len()
+        )
+    } else {
+        format!("FAIL  gate failed: {}", report.gate.reasons.join("; "))
+    }
+}
+
+/// A score for display: two decimals, `-` for none.
+pub(crate) fn fmt_score(s: Option<f64>) -> String {
+    s.map(|s| format!("{s:.2}")).unwrap_or_else(|| "-".into())
+}
+
+/// Failing checks first, then the rest; each group in report order.
+pub(crate) fn ordered_checks(d: &DatasetReport) -> Vec<&CheckResult> {
+    let mut v: Vec<&CheckResult> = d
+        .checks
+        .iter()
+        .filter(|c| c.status != Status::Pass)
+        .collect();
+    v.extend(d.checks.iter().filter(|c| c.status == Status::Pass));
+    v
+}
+
+pub(crate) fn sample_text(s: &Sample) -> String {
+    let mut out = match (&s.key, &s.value) {
+        (Some(k), Some(v)) => format!("{k} → {v}"),
+        (Some(k), None) => k.clone(),
+        (None, Some(v)) => v.clone(),
+        (None, None) => String::new(),
+    };
+    if let Some(n) = s.count {
+        out.push_str(&format!(" (×{n})"));
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod test_support;

@@ -389,13 +389,22 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// For serde's "unknown field `x`, expected one of `a`, `b`" messages.
+/// For serde's "unknown field `x`, expected one of a, b" messages (with or without
+/// backticks around the alternatives).
 fn unknown_name_hint(message: &str) -> Option<String> {
     let rest = message
         .strip_prefix("unknown field `")
         .or_else(|| message.strip_prefix("unknown variant `"))?;
     let (name, expected) = rest.split_once('`')?;
-    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let list = expected
+        .split_once("expected one of ")
+        .map(|(_, l)| l)
+        .unwrap_or(expected);
+    let candidates: Vec<&str> = list
+        .split(',')
+        .map(|c| c.trim().trim_matches('`'))
+        .filter(|c| !c.is_empty())
+        .collect();
     did_you_mean(name, candidates)
 }
 

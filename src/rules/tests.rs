@@ -41,7 +41,7 @@ fn shipped_customer_core_loads() {
 fn misspelt_format_names_position_and_suggests() {
     let d = errors("version: 1\ncolumns:\n  mobile: { format: cn_mobil }\n");
     assert_eq!(d.len(), 1);
-    assert_eq!((d[0].origin.line, d[0].origin.col), (3, 22));
+    assert_eq!((d[0].origin.line, d[0].origin.col), (3, 21));
     assert!(
         d[0].message.starts_with("unknown format 'cn_mobil'"),
         "{}",

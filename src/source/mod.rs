@@ -203,26 +203,14 @@ pub async fn register(
                     .map(|_| ())
             } else {
                 let ext = extension_of(&input.path);
-                let schema = if text_columns.is_empty() {
-                    None
-                } else {
-                    let file = std::fs::File::open(&input.path)
-                        .map_err(|e| Error::data(&input.path, format!("cannot read: {e}")))?;
-                    Some(infer_csv_schema(
-                        &input.path,
-                        file,
-                        delimiter,
-                        text_columns,
-                    )?)
-                };
-                let mut options = CsvReadOptions::new()
+                let file = std::fs::File::open(&input.path)
+                    .map_err(|e| Error::data(&input.path, format!("cannot read: {e}")))?;
+                let schema = infer_csv_schema(&input.path, file, delimiter, text_columns)?;
+                let options = CsvReadOptions::new()
                     .has_header(true)
                     .delimiter(delimiter)
                     .file_extension(&ext)
-                    .schema_infer_max_records(SAMPLE_ROWS);
-                if let Some(schema) = &schema {
-                    options = options.schema(schema);
-                }
+                    .schema(&schema);
                 ctx.register_csv(table_ref, path, options).await
             }
         }
@@ -249,7 +237,8 @@ fn extension_of(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Infer a CSV schema from the first rows, then make `text_columns` text.
+/// Infer a CSV schema from the first rows, then make `text_columns` text, and so a
+/// column with no value in those rows (type `Null`).
 pub(crate) fn infer_csv_schema(
     path: &Path,
     reader: impl Read,
@@ -276,7 +265,7 @@ pub(crate) fn infer_csv_schema(
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            if text_columns.contains(&i) {
+            if text_columns.contains(&i) || f.data_type() == &DataType::Null {
                 Field::new(f.name(), DataType::Utf8, true)
             } else {
                 f.as_ref().clone()

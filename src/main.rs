@@ -61,7 +61,7 @@ struct ScanArgs {
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Fail the gate when a dataset's overall score is under SCORE (overrides gate.min_overall)
-    #[arg(long, value_name = "SCORE")]
+    #[arg(long, value_name = "SCORE", value_parser = parse_score)]
     fail_under: Option<f64>,
     /// Reference date for timeliness checks (YYYY-MM-DD); default: the rule file's as_of, else today
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
@@ -95,6 +95,15 @@ enum RulesCommand {
         #[arg(long, short, value_enum, default_value = "table")]
         format: steward::registry::ListFormat,
     },
+}
+
+fn parse_score(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=100.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "'{s}' is not a score; expected a number from 0 to 100"
+        )),
+    }
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {

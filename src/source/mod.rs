@@ -205,7 +205,8 @@ pub async fn register(
                 let ext = extension_of(&input.path);
                 let file = std::fs::File::open(&input.path)
                     .map_err(|e| Error::data(&input.path, format!("cannot read: {e}")))?;
-                let schema = infer_csv_schema(&input.path, file, delimiter, text_columns)?;
+                let schema = infer_csv_schema(&input.path, file, delimiter, text_columns)
+                    .map_err(|e| located(input, opts, e))?;
                 let options = CsvReadOptions::new()
                     .has_header(true)
                     .delimiter(delimiter)
@@ -235,6 +236,19 @@ fn extension_of(path: &Path) -> String {
         .and_then(|e| e.to_str())
         .map(|e| format!(".{e}"))
         .unwrap_or_default()
+}
+
+/// Prefer the exact line of the first problem over a schema-inference message.
+fn located(input: &Input, opts: &SourceOptions, err: Error) -> Error {
+    match diagnose::first_problem(input, opts.encoding) {
+        Some((line, message)) => Error::Data {
+            path: input.path.clone(),
+            line: Some(line),
+            column: None,
+            message,
+        },
+        None => err,
+    }
 }
 
 /// Infer a CSV schema from the first rows, then make `text_columns` text, and so a

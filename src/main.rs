@@ -128,10 +128,10 @@ fn main() -> ExitCode {
         Ok(Outcome::Passed) => ExitCode::from(0),
         Ok(Outcome::GateFailed) => ExitCode::from(1),
         Err(err) => {
-            if let Error::Output { source, .. } = &err {
-                if source.kind() == std::io::ErrorKind::BrokenPipe {
-                    return ExitCode::from(0);
-                }
+            if let Error::Output { source, .. } = &err
+                && source.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return ExitCode::from(0);
             }
             eprintln!("error: {err}");
             ExitCode::from(exit_code(&err))

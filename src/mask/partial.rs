@@ -21,11 +21,13 @@
 /// Mask one value for display in a report.
 pub fn mask(value: &str) -> String {
     let value = value.trim();
-    if let Some((local, domain)) = value.split_once('@') {
-        if !local.is_empty() && !domain.is_empty() && !domain.contains('@') {
-            let first: String = local.chars().take(1).collect();
-            return format!("{first}***@{domain}");
-        }
+    if let Some((local, domain)) = value.split_once('@')
+        && !local.is_empty()
+        && !domain.is_empty()
+        && !domain.contains('@')
+    {
+        let first: String = local.chars().take(1).collect();
+        return format!("{first}***@{domain}");
     }
     let chars: Vec<char> = value.chars().collect();
     let n = chars.len();

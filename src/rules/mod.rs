@@ -471,10 +471,10 @@ fn validate(cx: &mut Ctx<'_>, raw: RawRuleFile) -> ParsedFile {
         as_of,
         ..Default::default()
     };
-    if let Some(k) = &raw.key {
-        if k.value.is_empty() {
-            cx.error(k, "key is empty; expected a list of column names", None);
-        }
+    if let Some(k) = &raw.key
+        && k.value.is_empty()
+    {
+        cx.error(k, "key is empty; expected a list of column names", None);
     }
 
     for (name, col) in &raw.columns {
@@ -522,10 +522,10 @@ fn validate(cx: &mut Ctx<'_>, raw: RawRuleFile) -> ParsedFile {
                     None,
                 );
             }
-            if let Some(t) = &fuzzy.value.threshold {
-                if !(0.0..=1.0).contains(&t.value) {
-                    cx.error(t, "threshold must be a probability from 0 to 1", None);
-                }
+            if let Some(t) = &fuzzy.value.threshold
+                && !(0.0..=1.0).contains(&t.value)
+            {
+                cx.error(t, "threshold must be a probability from 0 to 1", None);
             }
             rules.fuzzy = Some(FuzzySpec {
                 compare: fuzzy.value.compare.clone(),
@@ -873,13 +873,14 @@ fn named_check(cx: &mut Ctx<'_>, check: &Spanned<RawCheck>) -> Option<(Option<St
     ))
 }
 
+/// Where each dataset's weights were declared, for clash messages.
+type Origins = BTreeMap<Dimension, Origin>;
+/// Where each dataset's gate minimums were declared, for clash messages.
+type GateOrigins = BTreeMap<String, Origin>;
+
 /// Merge validated files per dataset name, reporting clashes with both places.
 fn merge(files: Vec<ParsedFile>, diags: &mut Vec<RuleDiagnostic>) -> Vec<DatasetRules> {
-    let mut merged: Vec<(
-        DatasetRules,
-        BTreeMap<Dimension, Origin>,
-        BTreeMap<String, Origin>,
-    )> = Vec::new();
+    let mut merged: Vec<(DatasetRules, Origins, GateOrigins)> = Vec::new();
     let mut foreign_all = Vec::new();
     for file in files {
         let name = file.dataset.as_ref().map(|d| d.0.clone());
@@ -916,15 +917,15 @@ fn merge(files: Vec<ParsedFile>, diags: &mut Vec<RuleDiagnostic>) -> Vec<Dataset
                         );
                     }
                 }
-                if let Some(m) = from.gate.min_overall {
-                    if into.gate.min_overall.replace(m).is_some() {
-                        clash(
-                            diags,
-                            file.gate_origins.get("min_overall"),
-                            g_origins.get("min_overall"),
-                            "gate min_overall",
-                        );
-                    }
+                if let Some(m) = from.gate.min_overall
+                    && into.gate.min_overall.replace(m).is_some()
+                {
+                    clash(
+                        diags,
+                        file.gate_origins.get("min_overall"),
+                        g_origins.get("min_overall"),
+                        "gate min_overall",
+                    );
                 }
                 for (d, m) in from.gate.min {
                     if into.gate.min.insert(d, m).is_some() {

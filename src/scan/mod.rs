@@ -179,36 +179,36 @@ fn assign(rules: &RuleSet, inputs: &mut [Input]) -> Result<Vec<Option<DatasetRul
     if inputs.len() == 1 && named.len() == 1 && inputs[0].name != named[0] {
         inputs[0].name = named[0].to_string();
     }
-    if inputs.len() > 1 {
-        if let Some(unnamed) = rules.datasets.iter().find(|d| d.name.is_none()) {
-            return Err(Error::Usage(format!(
-                "{}: the rule file names no `dataset:`, but this run has {} inputs; add `dataset: <name>` (inputs: {})",
-                unnamed
-                    .files
-                    .first()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default(),
-                inputs.len(),
-                inputs
-                    .iter()
-                    .map(|i| i.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
+    if inputs.len() > 1
+        && let Some(unnamed) = rules.datasets.iter().find(|d| d.name.is_none())
+    {
+        return Err(Error::Usage(format!(
+            "{}: the rule file names no `dataset:`, but this run has {} inputs; add `dataset: <name>` (inputs: {})",
+            unnamed
+                .files
+                .first()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            inputs.len(),
+            inputs
+                .iter()
+                .map(|i| i.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
     }
     for ds in &rules.datasets {
-        if let Some(name) = &ds.name {
-            if !inputs.iter().any(|i| &i.name == name) {
-                eprintln!(
-                    "warning: rules for dataset '{name}' ({}) skipped: no input of that name",
-                    ds.files
-                        .iter()
-                        .map(|p| p.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-            }
+        if let Some(name) = &ds.name
+            && !inputs.iter().any(|i| &i.name == name)
+        {
+            eprintln!(
+                "warning: rules for dataset '{name}' ({}) skipped: no input of that name",
+                ds.files
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
         }
     }
     if !rules.datasets.is_empty()

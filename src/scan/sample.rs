@@ -94,11 +94,12 @@ impl SampleAccumulator {
     fn offer(&mut self, value: &str) {
         if self.values.len() < self.limit {
             self.values.insert(value.to_string());
-        } else if let Some(largest) = self.values.last() {
-            if value < largest.as_str() && !self.values.contains(value) {
-                self.values.pop_last();
-                self.values.insert(value.to_string());
-            }
+        } else if let Some(largest) = self.values.last()
+            && value < largest.as_str()
+            && !self.values.contains(value)
+        {
+            self.values.pop_last();
+            self.values.insert(value.to_string());
         }
     }
 

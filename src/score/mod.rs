@@ -88,16 +88,16 @@ pub fn gate_reasons(
     fail_under: Option<f64>,
 ) -> Vec<String> {
     let mut reasons = Vec::new();
-    if let (Some(min), Some(overall)) = (fail_under.or(gate.min_overall), scores.overall) {
-        if overall < min {
-            reasons.push(format!("{dataset}: overall {overall:.2} < {min}"));
-        }
+    if let (Some(min), Some(overall)) = (fail_under.or(gate.min_overall), scores.overall)
+        && overall < min
+    {
+        reasons.push(format!("{dataset}: overall {overall:.2} < {min}"));
     }
     for (d, min) in &gate.min {
-        if let Some(s) = scores.get(*d) {
-            if s < *min {
-                reasons.push(format!("{dataset}: {d} {s:.2} < {min}"));
-            }
+        if let Some(s) = scores.get(*d)
+            && s < *min
+        {
+            reasons.push(format!("{dataset}: {d} {s:.2} < {min}"));
         }
     }
     for c in checks {

@@ -18,6 +18,12 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl Default for CliTest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl CliTest {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();

@@ -1,0 +1,260 @@
+//! End-to-end scan benchmark: steward's scan vs. the floor of a plain DataFusion query
+//! that reads the same columns, on a generated customer extract (CSV and Parquet).
+//!
+//!     cargo bench --bench scan -- [ROWS] [DIR]      # default 1000000 rows, target/bench-data
+//!
+//! Prints wall time (best of 3) for each, their ratio, and rows/s. Peak RSS is measured
+//! on the CLI with GNU time: see benches/README.md and benches/rss.sh.
+
+use std::fmt::Write as _;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionContext};
+
+/// Seeded xorshift, so the data is the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const SURNAMES: [&str; 10] = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周"];
+const GIVEN: [&str; 10] = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋"];
+const CITIES: [&str; 6] = ["北京市", "上海市", "广州市", "深圳市", "杭州市", "成都市"];
+const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+fn id_number(rng: &mut Rng, y: u64, m: u64, d: u64, male: bool) -> String {
+    let seq = rng.below(500) * 2 + u64::from(male);
+    let first = format!("110105{y:04}{m:02}{d:02}{seq:03}");
+    let sum: u32 = first
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(c, w)| (c - b'0') as u32 * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{first}{check}")
+}
+
+/// Write a customer CSV with about 1 % defects per column.
+fn generate_csv(path: &Path, rows: u64) {
+    let mut rng = Rng(0x5eed_2026_1101);
+    let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(path).unwrap());
+    writeln!(w, "customer_id,name,gender,birth_date,id_number,mobile,email,address,city,amount,created_at,updated_at").unwrap();
+    let mut line = String::with_capacity(256);
+    for i in 0..rows {
+        line.clear();
+        let defect = rng.below(100) == 0;
+        let male = rng.below(2) == 0;
+        let (y, m, d) = (1950 + rng.below(55), 1 + rng.below(12), 1 + rng.below(28));
+        let id = if defect {
+            format!("11010519800101001{}", rng.below(10))
+        } else {
+            id_number(&mut rng, y, m, d, male)
+        };
+        let mobile = if defect {
+            String::new()
+        } else {
+            format!("13{}{:08}", rng.below(10), rng.below(100_000_000))
+        };
+        let email = if rng.below(100) == 0 {
+            format!("user{i}.example.com")
+        } else {
+            format!("user{i}@example.com")
+        };
+        let gender = if male { "男" } else { "女" };
+        let name = format!(
+            "{}{}",
+            SURNAMES[rng.below(10) as usize],
+            GIVEN[rng.below(10) as usize]
+        );
+        let city = CITIES[rng.below(6) as usize];
+        let amount = rng.below(1_000_000) as f64 / 100.0 - if defect { 20_000.0 } else { 0.0 };
+        let created = format!(
+            "20{:02}-{:02}-{:02} 10:{:02}:00",
+            19 + rng.below(5),
+            1 + rng.below(12),
+            1 + rng.below(28),
+            rng.below(60)
+        );
+        let updated = format!(
+            "2026-{:02}-{:02} 09:{:02}:00",
+            1 + rng.below(10),
+            1 + rng.below(28),
+            rng.below(60)
+        );
+        let _ = write!(
+            line,
+            "C{i:08},{name},{gender},{y:04}-{m:02}-{d:02},{id},{mobile},{email},{city}朝阳区建国路{}号,{city},{amount:.2},{created},{updated}",
+            rng.below(300)
+        );
+        writeln!(w, "{line}").unwrap();
+    }
+    w.flush().unwrap();
+}
+
+const RULES: &str = r#"version: 1
+dataset: customers
+key: [customer_id]
+columns:
+  customer_id: { required: true, unique: true, pattern: '^C[0-9]{8}$' }
+  name:        { required: true }
+  gender:      { required: true, allowed: [男, 女, M, F] }
+  birth_date:  { required: true, format: date, min: 1900-01-01, not_future: true }
+  id_number:   { required: true, format: cn_resident_id }
+  mobile:      { required: true, format: cn_mobile }
+  email:       { required: true, format: email }
+  address:     { required: true }
+  city:        { allowed: [北京市, 上海市, 广州市, 深圳市, 杭州市, 成都市] }
+  amount:      { min: 0, max: 100000 }
+  created_at:  { required: true, format: timestamp, not_future: true }
+  updated_at:  { fresh_within: 365d, not_future: true }
+checks:
+  - id: CONS-BIRTH
+    dimension: consistency
+    where: cn_id_valid(id_number)
+    expect: TRY_CAST(birth_date AS DATE) = cn_id_birth_date(id_number)
+  - id: CONS-GENDER
+    dimension: consistency
+    where: cn_id_valid(id_number)
+    expect: "CASE WHEN gender IN ('男', 'M') THEN 'M' ELSE 'F' END = cn_id_gender(id_number)"
+  - id: CONS-UPDATED
+    dimension: consistency
+    expect: TRY_CAST(updated_at AS TIMESTAMP) >= TRY_CAST(created_at AS TIMESTAMP)
+duplicates:
+  exact: [[mobile]]
+"#;
+
+const COLUMNS: [&str; 12] = [
+    "customer_id",
+    "name",
+    "gender",
+    "birth_date",
+    "id_number",
+    "mobile",
+    "email",
+    "address",
+    "city",
+    "amount",
+    "created_at",
+    "updated_at",
+];
+
+fn best_of_3<F: FnMut() -> Duration>(mut f: F) -> Duration {
+    (0..3).map(|_| f()).min().unwrap()
+}
+
+fn floor_query() -> String {
+    let cols: Vec<String> = COLUMNS.iter().map(|c| format!("COUNT(\"{c}\")")).collect();
+    format!("SELECT COUNT(*), {} FROM t", cols.join(", "))
+}
+
+async fn floor(path: &Path, parquet: bool) -> Duration {
+    let ctx = SessionContext::new();
+    let p = path.to_str().unwrap();
+    if parquet {
+        ctx.register_parquet("t", p, ParquetReadOptions::default())
+            .await
+            .unwrap();
+    } else {
+        ctx.register_csv("t", p, CsvReadOptions::new())
+            .await
+            .unwrap();
+    }
+    let start = Instant::now();
+    ctx.sql(&floor_query())
+        .await
+        .unwrap()
+        .collect()
+        .await
+        .unwrap();
+    start.elapsed()
+}
+
+async fn scan(path: &Path, rules: &Path) -> (Duration, usize) {
+    let opts = steward::scan::ScanOptions {
+        data: vec![path.display().to_string()],
+        rules: vec![rules.to_path_buf()],
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+        ..Default::default()
+    };
+    let start = Instant::now();
+    let report = steward::scan::scan(&opts).await.unwrap();
+    (start.elapsed(), report.datasets[0].checks.len())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let rows: u64 = args
+        .first()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = args
+        .get(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target/bench-data"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join(format!("customers_{rows}.csv"));
+    let parquet = dir.join(format!("customers_{rows}.parquet"));
+    let rules = dir.join("bench-rules.yaml");
+    std::fs::write(&rules, RULES).unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    if !csv.exists() {
+        eprintln!("generating {}", csv.display());
+        generate_csv(&csv, rows);
+    }
+    if !parquet.exists() {
+        eprintln!("converting to {}", parquet.display());
+        rt.block_on(async {
+            let ctx = SessionContext::new();
+            let df = ctx
+                .read_csv(csv.to_str().unwrap(), CsvReadOptions::new())
+                .await
+                .unwrap();
+            df.write_parquet(parquet.to_str().unwrap(), Default::default(), None)
+                .await
+                .unwrap();
+        });
+    }
+    println!(
+        "rows: {rows}; machine: {} cores",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+    println!(
+        "{:<8} {:>10} {:>10} {:>7} {:>8} {:>12}",
+        "format", "floor", "scan", "ratio", "checks", "rows/s"
+    );
+    for (name, path, is_parquet) in [("csv", &csv, false), ("parquet", &parquet, true)] {
+        let f = best_of_3(|| rt.block_on(floor(path, is_parquet)));
+        let mut checks = 0;
+        let s = best_of_3(|| {
+            let (d, n) = rt.block_on(scan(path, &rules));
+            checks = n;
+            d
+        });
+        println!(
+            "{name:<8} {:>9.3}s {:>9.3}s {:>7.2} {checks:>8} {:>12.0}",
+            f.as_secs_f64(),
+            s.as_secs_f64(),
+            s.as_secs_f64() / f.as_secs_f64(),
+            rows as f64 / s.as_secs_f64()
+        );
+    }
+}

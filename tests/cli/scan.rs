@@ -55,6 +55,20 @@ fn assert_matches_oracle(report: &Value, oracle: &Value) {
     );
 }
 
+/// `steward scan FILE --rules rules/customer-core.yaml --as-of 2026-11-01 EXTRA...`
+fn scan_core(t: &CliTest, file: &str, extra: &[&str]) -> super::Run {
+    let mut args = vec![
+        "scan",
+        file,
+        "--rules",
+        "rules/customer-core.yaml",
+        "--as-of",
+        AS_OF,
+    ];
+    args.extend_from_slice(extra);
+    t.run(&args)
+}
+
 fn scan_json(t: &CliTest, args: &[&str]) -> (i32, Value, String) {
     let mut all = vec!["scan", "--as-of", AS_OF, "--format", "json"];
     all.extend_from_slice(args);
@@ -147,31 +161,17 @@ fn unique_checks_report_all_three_duplicate_counts() {
 #[test]
 fn fail_under_overrides_the_overall_minimum() {
     let t = CliTest::new();
-    let r = t.run(&[
-        "scan",
+    let r = scan_core(
+        &t,
         "fixtures/customers_clean.csv",
-        "--rules",
-        "rules/customer-core.yaml",
-        "--as-of",
-        AS_OF,
-        "--fail-under",
-        "100.5",
-    ]);
+        &["--fail-under", "100.5"],
+    );
     assert_eq!(
         r.code, 2,
         "a score above 100 is a usage error: {}",
         r.stderr
     );
-    let r = t.run(&[
-        "scan",
-        "fixtures/customers.csv",
-        "--rules",
-        "rules/customer-core.yaml",
-        "--as-of",
-        AS_OF,
-        "--fail-under",
-        "99",
-    ]);
+    let r = scan_core(&t, "fixtures/customers.csv", &["--fail-under", "99"]);
     assert_eq!(r.code, 1);
     assert!(
         r.stdout.contains("customers: overall 98.01 < 99"),
@@ -311,18 +311,11 @@ fn rule_sql_cannot_run_statements() {
 #[test]
 fn output_is_written_atomically_and_verdict_goes_to_stderr() {
     let t = CliTest::new();
-    let r = t.run(&[
-        "scan",
+    let r = scan_core(
+        &t,
         "fixtures/customers_clean.csv",
-        "--rules",
-        "rules/customer-core.yaml",
-        "--as-of",
-        AS_OF,
-        "--format",
-        "junit",
-        "--output",
-        "report.xml",
-    ]);
+        &["--format", "junit", "--output", "report.xml"],
+    );
     assert_eq!(r.code, 0);
     assert_eq!(r.stdout, "");
     assert!(r.stderr.starts_with("PASS  all gates met"), "{}", r.stderr);
@@ -355,16 +348,7 @@ fn stable(text: &str) -> String {
 fn report_snapshots() {
     let t = CliTest::new();
     for format in ["json", "markdown", "junit", "table"] {
-        let r = t.run(&[
-            "scan",
-            "fixtures/customers.csv",
-            "--rules",
-            "rules/customer-core.yaml",
-            "--as-of",
-            AS_OF,
-            "--format",
-            format,
-        ]);
+        let r = scan_core(&t, "fixtures/customers.csv", &["--format", format]);
         assert_eq!(r.code, 1);
         insta::assert_snapshot!(format!("customers_{format}"), stable(&r.stdout));
     }
@@ -396,16 +380,7 @@ fn no_raw_personal_data_in_any_output() {
     }
     let mut outputs = Vec::new();
     for format in ["json", "markdown", "junit", "table"] {
-        let r = t.run(&[
-            "scan",
-            "fixtures/customers.csv",
-            "--rules",
-            "rules/customer-core.yaml",
-            "--as-of",
-            AS_OF,
-            "--format",
-            format,
-        ]);
+        let r = scan_core(&t, "fixtures/customers.csv", &["--format", format]);
         outputs.push(r.stdout + &r.stderr);
     }
     for dir in [concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cli/snapshots")] {

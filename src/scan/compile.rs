@@ -12,6 +12,8 @@ use datafusion::arrow::datatypes::{DataType, Schema};
 use crate::error::{Origin, RuleDiagnostic, did_you_mean};
 use crate::rules::{Bound, CheckKind, CheckSpec, DatasetRules};
 
+const TEMPORAL: &str = "a date, timestamp or text column";
+
 /// Characters that count as blank: space, tab, CR, LF and the ideographic space U+3000.
 const BLANK_CHARS: &str = " \t\r\n\u{3000}";
 
@@ -40,18 +42,41 @@ fn is_numeric(t: &DataType) -> bool {
     t.is_numeric()
 }
 
+/// The alias under which a text column's trimmed value is computed, once, below the
+/// dataset's aggregate.
+pub(crate) fn trimmed_alias(index: usize) -> String {
+    format!("__steward_t{index}")
+}
+
+/// The trimmed value of a text column, as computed by the first projection of a scan.
+pub(crate) fn trim_expr(sql: &str) -> String {
+    format!("btrim({sql}, {})", lit(BLANK_CHARS))
+}
+
 /// A column as it appears in generated SQL.
 #[derive(Debug, Clone)]
 pub(crate) struct Col {
     pub sql: String,
     pub data_type: DataType,
+    /// Position in its dataset's schema (names the precomputed trimmed value).
+    pub index: usize,
 }
 
 impl Col {
-    /// The value as trimmed text (for comparisons that ignore surrounding blanks).
+    /// The value as trimmed text (for comparisons that ignore surrounding blanks), inside
+    /// the dataset's scan where the trimmed value is precomputed.
     pub fn text(&self) -> String {
         if is_text(&self.data_type) {
-            format!("btrim({}, {})", self.sql, lit(BLANK_CHARS))
+            ident(&trimmed_alias(self.index))
+        } else {
+            format!("CAST({} AS VARCHAR)", self.sql)
+        }
+    }
+
+    /// The value as trimmed text, in a query of its own.
+    pub fn text_expr(&self) -> String {
+        if is_text(&self.data_type) {
+            trim_expr(&self.sql)
         } else {
             format!("CAST({} AS VARCHAR)", self.sql)
         }
@@ -68,31 +93,44 @@ impl Col {
 
     /// True when the value is present: not null and, for text, not blank.
     pub fn present(&self) -> String {
+        self.present_with(&self.text())
+    }
+
+    /// [`Col::present`] in a query of its own.
+    pub fn present_expr(&self) -> String {
+        self.present_with(&self.text_expr())
+    }
+
+    fn present_with(&self, text: &str) -> String {
         if is_text(&self.data_type) {
-            format!("({} IS NOT NULL AND {} <> '')", self.sql, self.text())
+            format!("({} IS NOT NULL AND {text} <> '')", self.sql)
         } else {
             format!("({} IS NOT NULL)", self.sql)
         }
     }
 
-    fn timestamp(&self) -> Option<String> {
-        if is_text(&self.data_type) {
-            Some(format!("TRY_CAST({} AS TIMESTAMP)", self.text()))
+    /// The expression and alias of the value as a timestamp, if the column can be one.
+    fn timestamp(&self) -> Option<(String, String)> {
+        let expr = if is_text(&self.data_type) {
+            format!("TRY_CAST({} AS TIMESTAMP)", self.text())
         } else if is_temporal(&self.data_type) {
-            Some(format!("CAST({} AS TIMESTAMP)", self.sql))
+            format!("CAST({} AS TIMESTAMP)", self.sql)
         } else {
-            None
-        }
+            return None;
+        };
+        Some((format!("__steward_ts{}", self.index), expr))
     }
 
-    fn number(&self) -> Option<String> {
-        if is_text(&self.data_type) {
-            Some(format!("TRY_CAST({} AS DOUBLE)", self.text()))
+    /// The expression and alias of the value as a number, if the column can be one.
+    fn number(&self) -> Option<(String, String)> {
+        let expr = if is_text(&self.data_type) {
+            format!("TRY_CAST({} AS DOUBLE)", self.text())
         } else if is_numeric(&self.data_type) {
-            Some(format!("CAST({} AS DOUBLE)", self.sql))
+            format!("CAST({} AS DOUBLE)", self.sql)
         } else {
-            None
-        }
+            return None;
+        };
+        Some((format!("__steward_n{}", self.index), expr))
     }
 }
 
@@ -108,8 +146,9 @@ pub(crate) enum Plan {
         /// The failing value shown (masked) in samples.
         value: Option<String>,
     },
-    /// Excess rows over trimmed key values (`unique`, `duplicates`).
-    Group { keys: Vec<String>, present: String },
+    /// Excess rows over trimmed key values (`unique`, `duplicates`); a row takes part
+    /// when every key is present.
+    Group { keys: Vec<String> },
     /// Rows whose value is missing from another dataset's column.
     Reference {
         value: String,
@@ -132,6 +171,9 @@ pub(crate) struct BoundDataset {
     pub table: String,
     pub key: Vec<Col>,
     pub checks: Vec<BoundCheck>,
+    /// Typed values the checks share (`(alias, expression)` over the trimmed columns),
+    /// computed once per row below the aggregate.
+    pub derived: Vec<(String, String)>,
 }
 
 pub(crate) struct Binder<'a> {
@@ -141,9 +183,69 @@ pub(crate) struct Binder<'a> {
     /// Other datasets of the run, by name, for reference checks.
     pub others: &'a [(String, Schema)],
     pub diags: &'a mut Vec<RuleDiagnostic>,
+    derived: std::collections::BTreeMap<String, String>,
 }
 
-impl Binder<'_> {
+impl<'a> Binder<'a> {
+    pub fn new(
+        dataset: &'a str,
+        schema: &'a Schema,
+        as_of: NaiveDate,
+        others: &'a [(String, Schema)],
+        diags: &'a mut Vec<RuleDiagnostic>,
+    ) -> Self {
+        Binder {
+            dataset,
+            schema,
+            as_of,
+            others,
+            diags,
+            derived: Default::default(),
+        }
+    }
+
+    /// Uses a shared typed value: registers it and returns its alias.
+    fn derive(&mut self, value: Option<(String, String)>) -> Option<String> {
+        let (alias, expr) = value?;
+        let sql = ident(&alias);
+        self.derived.entry(alias).or_insert(expr);
+        Some(sql)
+    }
+
+    /// Reports a check whose column has the wrong type.
+    fn needs(&mut self, spec: &CheckSpec, col: &Col, what: &str, expected: &str) {
+        let message = format!(
+            "{} on column '{}' of type {} needs {what}; expected {expected}",
+            spec.kind.name(),
+            spec.column.as_deref().unwrap_or_default(),
+            col.data_type
+        );
+        self.error(&spec.origin, message);
+    }
+
+    /// Fails when a present value is not of the format.
+    fn format_fail(&mut self, id: &str, col: &Col) -> String {
+        let text = is_text(&col.data_type);
+        match id {
+            "date" | "timestamp" if is_temporal(&col.data_type) => "FALSE".into(),
+            "integer" if col.data_type.is_integer() => "FALSE".into(),
+            "number" if is_numeric(&col.data_type) => "FALSE".into(),
+            "date" if text => format!("TRY_CAST({} AS DATE) IS NULL", col.text()),
+            "date" => format!("TRY_CAST({} AS DATE) IS NULL", col.raw_text()),
+            "timestamp" if text => format!("{} IS NULL", self.derive(col.timestamp()).unwrap_or_default()),
+            "timestamp" => format!("TRY_CAST({} AS TIMESTAMP) IS NULL", col.raw_text()),
+            "integer" => format!("TRY_CAST({} AS BIGINT) IS NULL", col.text()),
+            "number" if text => format!("{} IS NULL", self.derive(col.number()).unwrap_or_default()),
+            "number" => format!("TRY_CAST({} AS DOUBLE) IS NULL", col.text()),
+            other => {
+                let validator = crate::rules::format::lookup(other)
+                    .map(|f| f.validator)
+                    .unwrap_or("false_validator");
+                format!("NOT COALESCE({validator}({}), FALSE)", col.sql)
+            }
+        }
+    }
+
     fn column(&mut self, name: &str, origin: &Origin) -> Option<Col> {
         column_in(self.dataset, self.schema, name, origin, self.diags)
     }
@@ -183,6 +285,7 @@ impl Binder<'_> {
             table: ident(self.dataset),
             key,
             checks,
+            derived: std::mem::take(&mut self.derived).into_iter().collect(),
         }
     }
 
@@ -202,11 +305,6 @@ impl Binder<'_> {
                 .collect::<Option<_>>()?;
             return Some(Plan::Group {
                 keys: cols.iter().map(Col::text).collect(),
-                present: cols
-                    .iter()
-                    .map(Col::present)
-                    .collect::<Vec<_>>()
-                    .join(" AND "),
             });
         }
         if let CheckKind::Reference {
@@ -237,15 +335,14 @@ impl Binder<'_> {
                 self.diags,
             )?;
             return Some(Plan::Reference {
-                value: col.text(),
-                present: col.present(),
+                value: col.text_expr(),
+                present: col.present_expr(),
                 target_table: ident(target_dataset),
-                target_value: target.text(),
+                target_value: target.text_expr(),
             });
         }
         let name = spec.column.as_deref()?;
         let col = self.column(name, origin)?;
-        let type_name = col.data_type.to_string();
         let present = Some(col.present());
         let value = Some(col.raw_text());
         let end_of_day = |d: NaiveDate| {
@@ -265,9 +362,8 @@ impl Binder<'_> {
             },
             CheckKind::Unique => Plan::Group {
                 keys: vec![col.text()],
-                present: col.present(),
             },
-            CheckKind::Format(f) => row(format_fail(f.id, &col)),
+            CheckKind::Format(f) => row(self.format_fail(f.id, &col)),
             CheckKind::Allowed(values) => {
                 let list: Vec<String> = values.iter().map(|v| lit(v)).collect();
                 row(format!("{} NOT IN ({})", col.text(), list.join(", ")))
@@ -279,16 +375,16 @@ impl Binder<'_> {
                 let is_min = matches!(spec.kind, CheckKind::Min(_));
                 match b {
                     Bound::Number(n) => {
-                        let Some(v) = col.number() else {
-                            self.error(origin, format!("{} on column '{name}' of type {type_name} needs numbers; expected a number or text column", spec.kind.name()));
+                        let Some(v) = self.derive(col.number()) else {
+                            self.needs(spec, &col, "numbers", "a number or text column");
                             return None;
                         };
                         let op = if is_min { "<" } else { ">" };
                         row(format!("({v} IS NULL OR {v} {op} {n:?})"))
                     }
                     Bound::Date(d) => {
-                        let Some(v) = col.timestamp() else {
-                            self.error(origin, format!("{} on column '{name}' of type {type_name} needs dates; expected a date, timestamp or text column", spec.kind.name()));
+                        let Some(v) = self.derive(col.timestamp()) else {
+                            self.needs(spec, &col, "dates", TEMPORAL);
                             return None;
                         };
                         if is_min {
@@ -301,8 +397,8 @@ impl Binder<'_> {
                         }
                     }
                     Bound::DateTime(t) => {
-                        let Some(v) = col.timestamp() else {
-                            self.error(origin, format!("{} on column '{name}' of type {type_name} needs timestamps; expected a date, timestamp or text column", spec.kind.name()));
+                        let Some(v) = self.derive(col.timestamp()) else {
+                            self.needs(spec, &col, "timestamps", TEMPORAL);
                             return None;
                         };
                         let op = if is_min { "<" } else { ">" };
@@ -314,11 +410,11 @@ impl Binder<'_> {
                 }
             }
             CheckKind::FreshWithin(_) | CheckKind::NotFuture if col.timestamp().is_none() => {
-                self.error(origin, format!("{} on column '{name}' of type {type_name} needs timestamps; expected a date, timestamp or text column", spec.kind.name()));
+                self.needs(spec, &col, "timestamps", TEMPORAL);
                 return None;
             }
             CheckKind::FreshWithin(d) => {
-                let v = col.timestamp()?;
+                let v = self.derive(col.timestamp())?;
                 let cutoff = self.as_of.and_hms_opt(0, 0, 0)? - *d;
                 row(format!(
                     "({v} IS NULL OR {v} < TIMESTAMP '{}')",
@@ -326,7 +422,7 @@ impl Binder<'_> {
                 ))
             }
             CheckKind::NotFuture => {
-                let v = col.timestamp()?;
+                let v = self.derive(col.timestamp())?;
                 row(format!(
                     "({v} IS NULL OR {v} >= {})",
                     end_of_day(self.as_of)
@@ -346,10 +442,11 @@ fn column_in(
     origin: &Origin,
     diags: &mut Vec<RuleDiagnostic>,
 ) -> Option<Col> {
-    match schema.field_with_name(name) {
-        Ok(field) => Some(Col {
+    match schema.index_of(name) {
+        Ok(index) => Some(Col {
             sql: ident(name),
-            data_type: field.data_type().clone(),
+            data_type: schema.field(index).data_type().clone(),
+            index,
         }),
         Err(_) => {
             let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
@@ -362,28 +459,6 @@ fn column_in(
                 help: did_you_mean(name, names.iter().copied()),
             });
             None
-        }
-    }
-}
-
-/// Fails when a present value is not of the format.
-fn format_fail(id: &str, col: &Col) -> String {
-    let text = is_text(&col.data_type);
-    match id {
-        "date" if text => format!("TRY_CAST({} AS DATE) IS NULL", col.text()),
-        "timestamp" if text => format!("TRY_CAST({} AS TIMESTAMP) IS NULL", col.text()),
-        "date" | "timestamp" if is_temporal(&col.data_type) => "FALSE".into(),
-        "integer" if col.data_type.is_integer() => "FALSE".into(),
-        "number" if is_numeric(&col.data_type) => "FALSE".into(),
-        "date" => format!("TRY_CAST({} AS DATE) IS NULL", col.raw_text()),
-        "timestamp" => format!("TRY_CAST({} AS TIMESTAMP) IS NULL", col.raw_text()),
-        "integer" => format!("TRY_CAST({} AS BIGINT) IS NULL", col.text()),
-        "number" => format!("TRY_CAST({} AS DOUBLE) IS NULL", col.text()),
-        other => {
-            let validator = crate::rules::format::lookup(other)
-                .map(|f| f.validator)
-                .unwrap_or("false_validator");
-            format!("NOT COALESCE({validator}({}), FALSE)", col.sql)
         }
     }
 }
@@ -404,11 +479,14 @@ mod tests {
         let t = Col {
             sql: ident("a"),
             data_type: DataType::Utf8,
+            index: 0,
         };
-        assert!(t.present().contains("btrim"));
+        assert!(t.present_expr().contains("btrim"));
+        assert!(t.present().contains("__steward_t0"));
         let n = Col {
             sql: ident("a"),
             data_type: DataType::Int64,
+            index: 1,
         };
         assert_eq!(n.present(), "(\"a\" IS NOT NULL)");
     }

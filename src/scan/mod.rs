@@ -7,13 +7,15 @@
 //! never renders anything.
 
 pub(crate) mod compile;
+pub(crate) mod count_true;
+pub(crate) mod duplicates;
 pub(crate) mod sample;
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use datafusion::arrow::array::{Array, AsArray, RecordBatch};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use datafusion::arrow::datatypes::{DataType, Int64Type, Schema, UInt64Type};
 use datafusion::error::DataFusionError;
 use datafusion::execution::context::SQLOptions;
@@ -262,6 +264,8 @@ fn session() -> SessionContext {
     let ctx = SessionContext::new_with_config(config);
     crate::udf::register_all(&ctx);
     ctx.register_udaf(sample::udaf());
+    ctx.register_udaf(count_true::udaf());
+    ctx.register_udaf(duplicates::udaf());
     ctx
 }
 
@@ -297,14 +301,7 @@ async fn scan_all(
     let mut bound = Vec::new();
     for ((input, rules), (_, schema)) in inputs.iter().zip(rules).zip(&schemas) {
         let b = rules.as_ref().map(|r| {
-            compile::Binder {
-                dataset: &input.name,
-                schema,
-                as_of,
-                others: &schemas,
-                diags: &mut diags,
-            }
-            .bind(r)
+            compile::Binder::new(&input.name, schema, as_of, &schemas, &mut diags).bind(r)
         });
         if let Some(b) = &b {
             validate_sql(&ctx, b, schema, &mut diags).await;
@@ -481,13 +478,14 @@ impl From<DataFusionError> for Failed {
     }
 }
 
-fn key_sql(key: &[Col]) -> String {
+/// The row key as one text value; `text` gives a key column's trimmed text.
+fn key_sql(key: &[Col], text: fn(&Col) -> String) -> String {
     if key.is_empty() {
         return "''".into();
     }
     let parts: Vec<String> = key
         .iter()
-        .map(|k| format!("COALESCE({}, '')", k.text()))
+        .map(|k| format!("COALESCE({}, '')", text(k)))
         .collect();
     if parts.len() == 1 {
         return parts[0].clone();
@@ -506,54 +504,79 @@ async fn scan_dataset(
     let table = ident(&input.name);
     let n = opts.samples as i64;
     let key = bound
-        .map(|b| key_sql(&b.key))
+        .map(|b| key_sql(&b.key, Col::text))
         .unwrap_or_else(|| "''".into());
     let sensitive_key = bound.is_some_and(|b| !b.key.is_empty());
 
-    // One aggregate: row count, then per row-level check (evaluated, failed, samples),
-    // then per column the profile.
+    // One aggregate over one scan, on top of two projections that compute what several
+    // aggregate arguments share, once per row:
+    //   1. every text column trimmed (`__steward_t{i}`), for checks, keys and profile;
+    //   2. typed values the checks share (`__steward_ts{i}`, `__steward_n{i}`);
+    //   3. per row-level check whether the row is evaluated and whether it fails;
+    //   4. both together: the row is a failure to count and maybe sample.
+    // The aggregate then only counts true bits, keeps bounded samples, counts duplicate
+    // keys and profiles the columns.
+    let mut level1 = vec!["*".to_string()];
+    for (i, field) in schema.fields().iter().enumerate() {
+        if is_text(field.data_type()) {
+            level1.push(format!(
+                "{} AS {}",
+                compile::trim_expr(&ident(field.name())),
+                ident(&compile::trimmed_alias(i))
+            ));
+        }
+    }
+    let mut level2 = vec!["*".to_string()];
+    if let Some(b) = bound {
+        level2.extend(b.derived.iter().map(|(a, e)| format!("{e} AS {}", ident(a))));
+    }
+    let mut level3 = vec!["*".to_string()];
+    let mut level4 = vec!["*".to_string()];
+
     let mut select = vec!["COUNT(*)".to_string()];
-    let row_checks: Vec<&BoundCheck> = bound
-        .map(|b| {
-            b.checks
-                .iter()
-                .filter(|c| matches!(c.plan, Plan::Row { .. }))
-                .collect()
-        })
-        .unwrap_or_default();
-    for check in &row_checks {
-        let Plan::Row { eval, fail, value } = &check.plan else {
-            unreachable!()
-        };
-        let eval_sql = eval.as_deref().unwrap_or("TRUE");
-        let failing = format!("({eval_sql}) AND ({fail})");
-        select.push(match eval {
-            Some(e) => format!("SUM(CASE WHEN {e} THEN 1 ELSE 0 END)"),
-            None => "COUNT(*)".into(),
-        });
-        select.push(format!("SUM(CASE WHEN {failing} THEN 1 ELSE 0 END)"));
-        let sample_value = value
-            .as_deref()
-            .map(|v| format!("COALESCE({v}, '')"))
-            .unwrap_or_else(|| "''".into());
-        select.push(format!(
-            "{}(CASE WHEN {failing} THEN concat({key}, chr(31), {sample_value}) END, {n})",
-            sample::NAME
-        ));
+    let checks_all = bound.map(|b| b.checks.as_slice()).unwrap_or_default();
+    for (j, check) in checks_all.iter().enumerate() {
+        match &check.plan {
+            Plan::Row { eval, fail, value } => {
+                let failing = format!("__steward_f{j}");
+                match eval {
+                    Some(e) => {
+                        level3.push(format!("({e}) AS __steward_e{j}"));
+                        level3.push(format!("({fail}) AS __steward_x{j}"));
+                        level4.push(format!("__steward_e{j} AND __steward_x{j} AS {failing}"));
+                        select.push(format!("{}(__steward_e{j})", count_true::NAME));
+                    }
+                    None => {
+                        level3.push(format!("({fail}) AS {failing}"));
+                        select.push("COUNT(*)".into());
+                    }
+                }
+                select.push(format!("{}({failing})", count_true::NAME));
+                let sample_value = value
+                    .as_deref()
+                    .map(|v| format!("COALESCE({v}, '')"))
+                    .unwrap_or_else(|| "''".into());
+                select.push(format!(
+                    "{}(CASE WHEN {failing} THEN concat({key}, chr(31), {sample_value}) END, {n})",
+                    sample::NAME
+                ));
+            }
+            Plan::Group { keys } => {
+                select.push(format!("{}({}, {n})", duplicates::NAME, keys.join(", ")));
+            }
+            Plan::Reference { .. } => {}
+        }
     }
     let profile_start = select.len();
-    for field in schema.fields() {
+    for (i, field) in schema.fields().iter().enumerate() {
         let c = ident(field.name());
         let t = field.data_type();
         select.push(format!("COUNT({c})"));
         if is_text(t) {
-            let col = Col {
-                sql: c.clone(),
-                data_type: t.clone(),
-            };
             select.push(format!(
-                "SUM(CASE WHEN {c} IS NOT NULL AND {} = '' THEN 1 ELSE 0 END)",
-                col.text()
+                "{}({} = '')",
+                count_true::NAME,
+                ident(&compile::trimmed_alias(i))
             ));
             select.push(format!("approx_distinct({c})"));
             select.push(format!("MIN(character_length({c}))"));
@@ -576,7 +599,13 @@ async fn scan_dataset(
         .enumerate()
         .map(|(j, e)| format!("{e} AS m{j}"))
         .collect();
-    let sql = format!("SELECT {} FROM {table}", aliased.join(",\n  "));
+    let mut from = table.clone();
+    for level in [level1, level2, level3, level4] {
+        if level.len() > 1 {
+            from = format!("(SELECT {} FROM {from})", level.join(", "));
+        }
+    }
+    let sql = format!("SELECT {}\nFROM {from}", aliased.join(",\n  "));
     let batches = collect(ctx, &sql).await?;
     let row = Row::first(&batches)?;
     let rows = row.u64(0);
@@ -584,55 +613,28 @@ async fn scan_dataset(
     let mut checks = Vec::new();
     let mut i = 1;
     let has_value = |c: &BoundCheck| matches!(c.plan, Plan::Row { value: Some(_), .. });
-    for check in &row_checks {
-        let evaluated = row.u64(i);
-        let failed = row.u64(i + 1);
-        let samples = row
-            .strings(i + 2)
-            .into_iter()
-            .map(|s| split_sample(&s, sensitive_key, has_value(check)))
-            .collect();
-        checks.push(result(check, evaluated, failed, samples, None));
-        i += 3;
-    }
-
-    for check in bound.map(|b| b.checks.as_slice()).unwrap_or_default() {
+    for check in checks_all {
         match &check.plan {
-            Plan::Row { .. } => {}
-            Plan::Group { keys, present } => {
-                let key_cols: Vec<String> = keys
-                    .iter()
-                    .enumerate()
-                    .map(|(j, k)| format!("{k} AS k{j}"))
+            Plan::Row { .. } => {
+                let evaluated = row.u64(i);
+                let failed = row.u64(i + 1);
+                let samples = row
+                    .strings(i + 2)
+                    .into_iter()
+                    .map(|s| split_sample(&s, sensitive_key, has_value(check)))
                     .collect();
-                let group_by: Vec<String> = (1..=keys.len()).map(|j| j.to_string()).collect();
-                let sample_key = if keys.len() == 1 {
-                    "k0".to_string()
-                } else {
-                    format!(
-                        "concat_ws('|', {})",
-                        (0..keys.len())
-                            .map(|j| format!("k{j}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                };
-                let sql = format!(
-                    "SELECT COUNT(*), SUM(n), SUM(CASE WHEN n > 1 THEN 1 ELSE 0 END), SUM(CASE WHEN n > 1 THEN n ELSE 0 END), \
-                     {}(CASE WHEN n > 1 THEN concat({sample_key}, chr(31), CAST(n AS VARCHAR)) END, {n}) \
-                     FROM (SELECT {}, COUNT(*) AS n FROM {table} WHERE {present} GROUP BY {}) g",
-                    sample::NAME,
-                    key_cols.join(", "),
-                    group_by.join(", ")
-                );
-                let batches = collect(ctx, &sql).await?;
-                let r = Row::first(&batches)?;
-                let (groups, present_rows) = (r.u64(0), r.u64(1));
-                let samples = r
+                checks.push(result(check, evaluated, failed, samples, None));
+                i += 3;
+            }
+            Plan::Group { .. } => {
+                let d = row.field(i);
+                let (groups, present_rows) = (d.u64(0), d.u64(1));
+                let samples = d
                     .strings(4)
                     .into_iter()
                     .map(|s| {
-                        let (value, count) = s.split_once(SAMPLE_SEP).unwrap_or((&s, ""));
+                        let (value, count) =
+                            s.split_once(duplicates::COUNT_SEP).unwrap_or((&s, ""));
                         Sample {
                             key: None,
                             value: Some(mask(value)),
@@ -640,7 +642,7 @@ async fn scan_dataset(
                         }
                     })
                     .collect();
-                let dups = Some((r.u64(2), r.u64(3)));
+                let dups = Some((d.u64(2), d.u64(3)));
                 checks.push(result(
                     check,
                     present_rows,
@@ -648,17 +650,28 @@ async fn scan_dataset(
                     samples,
                     dups,
                 ));
+                i += 1;
             }
+            Plan::Reference { .. } => {}
+        }
+    }
+
+    for check in checks_all {
+        match &check.plan {
+            Plan::Row { .. } | Plan::Group { .. } => {}
             Plan::Reference {
                 value,
                 present,
                 target_table,
                 target_value,
             } => {
+                let key_expr = bound
+                    .map(|b| key_sql(&b.key, Col::text_expr))
+                    .unwrap_or_else(|| "''".into());
                 let sql = format!(
                     "SELECT COUNT(*), SUM(CASE WHEN r.k IS NULL THEN 1 ELSE 0 END), \
                      {}(CASE WHEN r.k IS NULL THEN concat(s.rk, chr(31), s.k) END, {n}) \
-                     FROM (SELECT {value} AS k, {key} AS rk FROM {table} WHERE {present}) s \
+                     FROM (SELECT {value} AS k, {key_expr} AS rk FROM {table} WHERE {present}) s \
                      LEFT JOIN (SELECT DISTINCT {target_value} AS k FROM {target_table}) r ON s.k = r.k",
                     sample::NAME
                 );
@@ -790,22 +803,33 @@ fn mask_key_part(part: &str) -> String {
     }
 }
 
-/// The single row of an aggregate's result.
-struct Row<'a> {
-    batch: &'a RecordBatch,
+/// The single row of an aggregate's result (or of a struct value in it).
+struct Row {
+    columns: Vec<ArrayRef>,
 }
 
-impl<'a> Row<'a> {
-    fn first(batches: &'a [RecordBatch]) -> Result<Row<'a>, DataFusionError> {
+impl Row {
+    fn first(batches: &[RecordBatch]) -> Result<Row, DataFusionError> {
         batches
             .iter()
             .find(|b| b.num_rows() > 0)
-            .map(|batch| Row { batch })
+            .map(|batch| Row {
+                columns: batch.columns().iter().map(|c| c.slice(0, 1)).collect(),
+            })
             .ok_or_else(|| DataFusionError::Internal("aggregate returned no row".into()))
     }
 
+    /// The fields of a struct column; an empty row when it is not a struct.
+    fn field(&self, i: usize) -> Row {
+        let columns = self.columns[i]
+            .as_struct_opt()
+            .map(|s| s.columns().to_vec())
+            .unwrap_or_default();
+        Row { columns }
+    }
+
     fn opt_u64(&self, i: usize) -> Option<u64> {
-        let col = self.batch.column(i);
+        let col = self.columns.get(i)?;
         if col.is_null(0) {
             return None;
         }
@@ -826,7 +850,7 @@ impl<'a> Row<'a> {
     }
 
     fn opt_string(&self, i: usize) -> Option<String> {
-        let col = self.batch.column(i);
+        let col = self.columns.get(i)?;
         if col.is_null(0) {
             return None;
         }
@@ -839,11 +863,13 @@ impl<'a> Row<'a> {
     }
 
     fn strings(&self, i: usize) -> Vec<String> {
-        let col = self.batch.column(i);
-        if col.is_null(0) {
+        let Some(list) = self.columns.get(i).and_then(|c| c.as_list_opt::<i32>()) else {
+            return Vec::new();
+        };
+        if list.is_null(0) {
             return Vec::new();
         }
-        let list = col.as_list::<i32>().value(0);
+        let list = list.value(0);
         list.as_string::<i32>()
             .iter()
             .flatten()

@@ -24,7 +24,7 @@ pub fn check_char(first17: &[u8]) -> char {
 /// Birth date and gender digit of a valid ID, or `None`.
 fn parse(s: &str) -> Option<(NaiveDate, u8)> {
     let s = s.trim().as_bytes();
-    let (date, gender_digit) = match s.len() {
+    let (year, month_day, gender_digit) = match s.len() {
         18 => {
             if !s[..17].iter().all(u8::is_ascii_digit) {
                 return None;
@@ -32,25 +32,33 @@ fn parse(s: &str) -> Option<(NaiveDate, u8)> {
             if s[17].to_ascii_uppercase() as char != check_char(&s[..17]) {
                 return None;
             }
-            (std::str::from_utf8(&s[6..14]).ok()?.to_string(), s[16])
+            (digits(&s[6..10]), &s[10..14], s[16])
         }
         15 => {
             if !s.iter().all(u8::is_ascii_digit) {
                 return None;
             }
-            (format!("19{}", std::str::from_utf8(&s[6..12]).ok()?), s[14])
+            (1900 + digits(&s[6..8]), &s[8..12], s[14])
         }
         _ => return None,
     };
-    let province: u32 = std::str::from_utf8(&s[..2]).ok()?.parse().ok()?;
-    if !known_province(province) {
+    if !known_province(digits(&s[..2])) {
         return None;
     }
-    let birth = NaiveDate::parse_from_str(&date, "%Y%m%d").ok()?;
-    if !(1900..=2099).contains(&chrono::Datelike::year(&birth)) {
+    if !(1900..=2099).contains(&year) {
         return None;
     }
+    let birth = NaiveDate::from_ymd_opt(
+        year as i32,
+        digits(&month_day[..2]),
+        digits(&month_day[2..]),
+    )?;
     Some((birth, gender_digit - b'0'))
+}
+
+/// The value of ASCII digits (already checked to be digits).
+fn digits(s: &[u8]) -> u32 {
+    s.iter().fold(0, |n, d| n * 10 + (d - b'0') as u32)
 }
 
 /// ## What it checks

@@ -210,22 +210,29 @@ impl ScalarUDFImpl for TextFn {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let input = args.args[0].to_array(args.number_rows)?;
-        let text: ArrayRef = if matches!(input.data_type(), DataType::Utf8) {
-            input
-        } else {
-            cast(&input, &DataType::Utf8)?
+        let out = match input.data_type() {
+            DataType::Utf8 => self.apply(input.as_string::<i32>().iter()),
+            DataType::Utf8View => self.apply(input.as_string_view().iter()),
+            _ => {
+                let text = cast(&input, &DataType::Utf8)?;
+                self.apply(text.as_string::<i32>().iter())
+            }
         };
-        let text = text.as_string::<i32>();
-        let out: ArrayRef = match self.body {
-            Body::Bool(f) => Arc::new(text.iter().map(|v| v.map(f)).collect::<BooleanArray>()),
+        Ok(ColumnarValue::Array(out))
+    }
+}
+
+impl TextFn {
+    fn apply<'a>(&self, values: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
+        match self.body {
+            Body::Bool(f) => Arc::new(values.map(|v| v.map(f)).collect::<BooleanArray>()),
             Body::Date(f) => Arc::new(
-                text.iter()
+                values
                     .map(|v| v.and_then(f).map(days_since_epoch))
                     .collect::<Date32Array>(),
             ),
-            Body::Text(f) => Arc::new(text.iter().map(|v| v.and_then(f)).collect::<StringArray>()),
-        };
-        Ok(ColumnarValue::Array(out))
+            Body::Text(f) => Arc::new(values.map(|v| v.and_then(f)).collect::<StringArray>()),
+        }
     }
 }
 

@@ -1,0 +1,520 @@
+//! `steward_duplicates(key, ..., n)`: exact duplicate statistics of a key, computed inside
+//! the dataset's single aggregate.
+//!
+//! A `unique` check or a `duplicates.exact` key set used to be its own GROUP BY, which
+//! re-read the input once per key set; as an aggregate function it rides on the one scan
+//! that computes every other check. A row takes part when every key part is non-null and
+//! non-empty (the callers pass trimmed text, so this is the rule file's "present").
+//!
+//! The result is a struct: `groups` (distinct present keys), `rows` (present rows),
+//! `dup_values` (keys seen more than once), `dup_rows` (rows carrying such keys) and
+//! `samples`, the `n` smallest duplicated keys as `key<US>count` strings (parts of a
+//! composite key joined by `|`), so samples do not depend on partitioning.
+//!
+//! Memory is the present key rows (exact counts need every key); `size()` reports it to
+//! DataFusion's memory pool. See `DuplicatesAccumulator` for how the count is spread
+//! over threads.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringArray, UInt64Array};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields, UInt64Type};
+use datafusion::common::scalar::ScalarStructBuilder;
+use datafusion::common::utils::SingleRowListArrayBuilder;
+use datafusion::common::{Result, ScalarValue, exec_err};
+use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
+use datafusion::logical_expr::{
+    Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility,
+};
+use datafusion::physical_expr::expressions::Literal;
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
+
+pub(crate) const NAME: &str = "steward_duplicates";
+
+/// Separates a duplicated key from its row count in a sample string.
+pub(crate) const COUNT_SEP: char = '\u{1f}';
+
+pub(crate) fn udaf() -> AggregateUDF {
+    AggregateUDF::from(Duplicates {
+        signature: Signature::variadic_any(Volatility::Immutable),
+    })
+}
+
+/// Field names of the result struct, in order.
+pub(crate) const FIELDS: [&str; 5] = ["groups", "rows", "dup_values", "dup_rows", "samples"];
+
+fn samples_type() -> DataType {
+    DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
+}
+
+fn result_fields() -> Fields {
+    let mut fields: Vec<Field> = FIELDS[..4]
+        .iter()
+        .map(|n| Field::new(*n, DataType::UInt64, false))
+        .collect();
+    fields.push(Field::new(FIELDS[4], samples_type(), false));
+    Fields::from(fields)
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Duplicates {
+    signature: Signature,
+}
+
+impl AggregateUDFImpl for Duplicates {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        if arg_types.len() < 2 {
+            return exec_err!("{NAME} takes one or more key columns and a sample count");
+        }
+        Ok(DataType::Struct(result_fields()))
+    }
+
+    fn accumulator(&self, acc_args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
+        let limit = acc_args
+            .exprs
+            .last()
+            .and_then(|e| e.downcast_ref::<Literal>())
+            .and_then(|l| match l.value() {
+                ScalarValue::Int64(Some(n)) if *n >= 0 => Some(*n as usize),
+                _ => None,
+            });
+        let Some(limit) = limit else {
+            return exec_err!("{NAME}: the last argument must be a non-negative integer literal");
+        };
+        Ok(Box::new(DuplicatesAccumulator::new(limit)))
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
+        let list = |t: DataType| DataType::List(Arc::new(Field::new_list_field(t, true)));
+        let field = |name: &str, t: DataType| {
+            Arc::new(Field::new(format!("{}[{name}]", args.name), list(t), true))
+        };
+        Ok(vec![
+            field("keys", DataType::LargeBinary),
+            field("hashes", DataType::UInt64),
+            field("ends", DataType::UInt64),
+        ])
+    }
+}
+
+/// Text columns of one batch, whatever their string layout.
+enum Text<'a> {
+    Utf8(&'a StringArray),
+    Large(&'a datafusion::arrow::array::LargeStringArray),
+    View(&'a datafusion::arrow::array::StringViewArray),
+}
+
+impl<'a> Text<'a> {
+    fn new(array: &'a ArrayRef) -> Result<Self> {
+        Ok(match array.data_type() {
+            DataType::Utf8 => Text::Utf8(array.as_string::<i32>()),
+            DataType::LargeUtf8 => Text::Large(array.as_string::<i64>()),
+            DataType::Utf8View => Text::View(array.as_string_view()),
+            other => return exec_err!("{NAME} expects text keys, got {other}"),
+        })
+    }
+
+    fn get(&self, i: usize) -> Option<&'a str> {
+        let value = match self {
+            Text::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
+            Text::Large(a) => a.is_valid(i).then(|| a.value(i)),
+            Text::View(a) => a.is_valid(i).then(|| a.value(i)),
+        };
+        value.filter(|v| !v.is_empty())
+    }
+}
+
+/// Number of hash partitions (a power of two). Keys are spread over them by the top
+/// bits of their hash, so the final count runs one partition per thread over tables
+/// small enough to stay in cache.
+const PARTITIONS: usize = 32;
+
+/// One hash seed per process, so that every accumulator of a query puts a key in the same
+/// partition.
+static SEED: std::sync::LazyLock<u64> =
+    std::sync::LazyLock::new(|| std::hash::RandomState::new().hash_one(0x5eed_u64));
+
+fn hash(key: &[u8]) -> u64 {
+    foldhash::fast::FixedState::with_seed(*SEED).hash_one(key)
+}
+
+fn partition(hash: u64) -> usize {
+    (hash >> (64 - PARTITIONS.trailing_zeros())) as usize
+}
+
+/// Key rows of one partition, appended as they come (no lookups while scanning).
+#[derive(Debug, Default)]
+struct Bucket {
+    bytes: Vec<u8>,
+    /// End offset of each key in `bytes`.
+    ends: Vec<usize>,
+    hashes: Vec<u64>,
+}
+
+/// Collects the present key rows, then counts them.
+///
+/// A key is its parts, each as a little-endian u32 length and the bytes, so composite
+/// keys never collide whatever characters they contain. While scanning, each partition
+/// accumulator only hashes a key and appends it to its hash partition (sequential
+/// writes). The final accumulator receives every partition accumulator's keys and counts
+/// each hash partition on its own thread with an exactly sized table. Memory is the
+/// present key rows (key bytes + 16 bytes per row) until the count.
+#[derive(Debug)]
+struct DuplicatesAccumulator {
+    limit: usize,
+    buckets: Vec<Bucket>,
+    /// States received from partition accumulators: keys, hashes, partition ends.
+    states: Vec<[ArrayRef; 3]>,
+    buf: Vec<u8>,
+}
+
+impl DuplicatesAccumulator {
+    fn new(limit: usize) -> Self {
+        Self {
+            limit,
+            buckets: (0..PARTITIONS).map(|_| Bucket::default()).collect(),
+            states: Vec::new(),
+            buf: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, key: &[u8]) {
+        let h = hash(key);
+        let b = &mut self.buckets[partition(h)];
+        b.bytes.extend_from_slice(key);
+        b.ends.push(b.bytes.len());
+        b.hashes.push(h);
+    }
+
+    /// This accumulator's own keys as a state (keys, hashes, partition ends).
+    fn own_state(&mut self) -> [ArrayRef; 3] {
+        let total: usize = self.buckets.iter().map(|b| b.ends.len()).sum();
+        let bytes: usize = self.buckets.iter().map(|b| b.bytes.len()).sum();
+        let mut keys = datafusion::arrow::array::LargeBinaryBuilder::with_capacity(total, bytes);
+        let mut hashes = Vec::with_capacity(total);
+        let mut ends = Vec::with_capacity(PARTITIONS);
+        for b in std::mem::take(&mut self.buckets) {
+            let mut start = 0;
+            for &end in &b.ends {
+                keys.append_value(&b.bytes[start..end]);
+                start = end;
+            }
+            hashes.extend(b.hashes);
+            ends.push(hashes.len() as u64);
+        }
+        self.buckets = (0..PARTITIONS).map(|_| Bucket::default()).collect();
+        [
+            Arc::new(keys.finish()),
+            Arc::new(UInt64Array::from(hashes)),
+            Arc::new(UInt64Array::from(ends)),
+        ]
+    }
+
+    /// Counts every state's keys, one hash partition per thread.
+    fn summary(&mut self) -> Result<ScalarValue> {
+        let own = self.own_state();
+        let mut states = std::mem::take(&mut self.states);
+        states.push(own);
+        let states: Vec<State> = states.iter().map(State::new).collect::<Result<_>>()?;
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(PARTITIONS);
+        let limit = self.limit;
+        let parts: Vec<Counts> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut total = Counts::default();
+                        loop {
+                            let p = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            if p >= PARTITIONS {
+                                return total;
+                            }
+                            total.add(count_partition(&states, p, limit), limit);
+                        }
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().unwrap_or_default())
+                .collect()
+        });
+        let mut total = Counts::default();
+        for part in parts {
+            total.add(part, limit);
+        }
+        let samples: StringArray = total
+            .samples
+            .iter()
+            .map(|(key, n)| Some(format!("{}{COUNT_SEP}{n}", display_key(key))))
+            .collect();
+        let fields = result_fields();
+        let values = [total.groups, total.rows, total.dup_values, total.dup_rows];
+        let mut builder = ScalarStructBuilder::new();
+        for (field, v) in fields.iter().zip(values) {
+            builder = builder.with_scalar(field.as_ref().clone(), ScalarValue::UInt64(Some(v)));
+        }
+        builder
+            .with_scalar(
+                fields[4].as_ref().clone(),
+                SingleRowListArrayBuilder::new(Arc::new(samples)).build_list_scalar(),
+            )
+            .build()
+    }
+}
+
+/// One accumulator's keys, read back from its state arrays.
+struct State<'a> {
+    keys: &'a datafusion::arrow::array::LargeBinaryArray,
+    hashes: &'a [u64],
+    ends: &'a [u64],
+}
+
+impl<'a> State<'a> {
+    fn new(arrays: &'a [ArrayRef; 3]) -> Result<Self> {
+        let (Some(keys), Some(hashes), Some(ends)) = (
+            arrays[0].as_binary_opt::<i64>(),
+            arrays[1].as_primitive_opt::<UInt64Type>(),
+            arrays[2].as_primitive_opt::<UInt64Type>(),
+        ) else {
+            return exec_err!("{NAME}: malformed intermediate state");
+        };
+        if ends.len() != PARTITIONS || hashes.len() != keys.len() {
+            return exec_err!("{NAME}: malformed intermediate state");
+        }
+        Ok(State {
+            keys,
+            hashes: hashes.values(),
+            ends: ends.values(),
+        })
+    }
+
+    fn range(&self, p: usize) -> std::ops::Range<usize> {
+        let start = if p == 0 { 0 } else { self.ends[p - 1] as usize };
+        start.min(self.keys.len())..(self.ends[p] as usize).min(self.keys.len())
+    }
+}
+
+/// Counts of some hash partitions.
+#[derive(Debug, Default)]
+struct Counts {
+    groups: u64,
+    rows: u64,
+    dup_values: u64,
+    dup_rows: u64,
+    /// The smallest duplicated keys with their row counts.
+    samples: std::collections::BTreeSet<(Vec<u8>, u64)>,
+}
+
+impl Counts {
+    fn add(&mut self, other: Counts, limit: usize) {
+        self.groups += other.groups;
+        self.rows += other.rows;
+        self.dup_values += other.dup_values;
+        self.dup_rows += other.dup_rows;
+        self.samples.extend(other.samples);
+        while self.samples.len() > limit {
+            self.samples.pop_last();
+        }
+    }
+}
+
+fn count_partition(states: &[State], p: usize, limit: usize) -> Counts {
+    let size: usize = states.iter().map(|s| s.range(p).len()).sum();
+    // (state, row) of a key's first occurrence, and its count.
+    let mut table: HashTable<(u32, u32, u64)> = HashTable::with_capacity(size);
+    for (si, s) in states.iter().enumerate() {
+        for row in s.range(p) {
+            let (h, key) = (s.hashes[row], s.keys.value(row));
+            match table.find_mut(h, |&(fs, fr, _)| {
+                states[fs as usize].keys.value(fr as usize) == key
+            }) {
+                Some(entry) => entry.2 += 1,
+                None => {
+                    table.insert_unique(h, (si as u32, row as u32, 1), |&(fs, fr, _)| {
+                        states[fs as usize].hashes[fr as usize]
+                    });
+                }
+            }
+        }
+    }
+    let mut counts = Counts {
+        groups: table.len() as u64,
+        rows: size as u64,
+        ..Default::default()
+    };
+    for &(fs, fr, n) in &table {
+        if n > 1 {
+            counts.dup_values += 1;
+            counts.dup_rows += n;
+            if limit > 0 {
+                counts
+                    .samples
+                    .insert((states[fs as usize].keys.value(fr as usize).to_vec(), n));
+                if counts.samples.len() > limit {
+                    counts.samples.pop_last();
+                }
+            }
+        }
+    }
+    counts
+}
+
+/// The key as shown in a sample: its parts joined by `|`.
+fn display_key(mut key: &[u8]) -> String {
+    let mut parts = Vec::new();
+    while key.len() >= 4 {
+        let len = u32::from_le_bytes([key[0], key[1], key[2], key[3]]) as usize;
+        let end = (4 + len).min(key.len());
+        parts.push(String::from_utf8_lossy(&key[4..end]).into_owned());
+        key = &key[end..];
+    }
+    parts.join("|")
+}
+
+impl Accumulator for DuplicatesAccumulator {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let keys = &values[..values.len() - 1];
+        let columns = keys.iter().map(Text::new).collect::<Result<Vec<_>>>()?;
+        let rows = keys.first().map_or(0, |a| a.len());
+        let mut buf = std::mem::take(&mut self.buf);
+        'row: for i in 0..rows {
+            buf.clear();
+            for column in &columns {
+                let Some(part) = column.get(i) else {
+                    continue 'row;
+                };
+                buf.extend_from_slice(&(part.len() as u32).to_le_bytes());
+                buf.extend_from_slice(part.as_bytes());
+            }
+            self.push(&buf);
+        }
+        self.buf = buf;
+        Ok(())
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
+        let lists = [
+            states[0].as_list::<i32>(),
+            states[1].as_list::<i32>(),
+            states[2].as_list::<i32>(),
+        ];
+        for i in 0..lists[0].len() {
+            if lists.iter().any(|l| l.is_null(i)) {
+                continue;
+            }
+            self.states.push(lists.map(|l| l.value(i)));
+        }
+        Ok(())
+    }
+
+    fn state(&mut self) -> Result<Vec<ScalarValue>> {
+        Ok(self
+            .own_state()
+            .into_iter()
+            .map(|a| SingleRowListArrayBuilder::new(a).build_list_scalar())
+            .collect())
+    }
+
+    fn evaluate(&mut self) -> Result<ScalarValue> {
+        self.summary()
+    }
+
+    fn size(&self) -> usize {
+        let own: usize = self
+            .buckets
+            .iter()
+            .map(|b| b.bytes.capacity() + 16 * b.ends.capacity())
+            .sum();
+        let received: usize = self
+            .states
+            .iter()
+            .flat_map(|s| s.iter().map(|a| a.get_array_memory_size()))
+            .sum();
+        size_of_val(self) + own + received + self.buf.capacity()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn acc(limit: usize) -> DuplicatesAccumulator {
+        DuplicatesAccumulator::new(limit)
+    }
+
+    fn text(values: &[Option<&str>]) -> ArrayRef {
+        Arc::new(values.iter().copied().collect::<StringArray>())
+    }
+
+    fn n() -> ArrayRef {
+        Arc::new(datafusion::arrow::array::Int64Array::from(vec![0]))
+    }
+
+    fn field(s: &ScalarValue, i: usize) -> ArrayRef {
+        let ScalarValue::Struct(a) = s else {
+            panic!("not a struct")
+        };
+        a.column(i).clone()
+    }
+
+    #[test]
+    fn counts_excess_rows_values_and_samples_across_partitions() {
+        // Two partitions, each sees "a" once: only the merge can tell it is duplicated.
+        let mut p1 = acc(2);
+        p1.update_batch(&[text(&[Some("a"), Some("b"), Some("b"), None, Some("")]), n()])
+            .unwrap();
+        let mut p2 = acc(2);
+        p2.update_batch(&[text(&[Some("a"), Some("c"), Some("d")]), n()]).unwrap();
+        let mut total = acc(2);
+        for p in [&mut p1, &mut p2] {
+            let state: Vec<ArrayRef> = p
+                .state()
+                .unwrap()
+                .iter()
+                .map(|s| s.to_array().unwrap())
+                .collect();
+            total.merge_batch(&state).unwrap();
+        }
+        let r = total.evaluate().unwrap();
+        let u = |i| field(&r, i).as_primitive::<UInt64Type>().value(0);
+        // present rows 6 (a,b,b,a,c,d), distinct 4, dup values a and b, dup rows 4.
+        assert_eq!([u(0), u(1), u(2), u(3)], [4, 6, 2, 4]);
+        let samples = field(&r, 4);
+        let samples = samples.as_list::<i32>().value(0);
+        let got: Vec<&str> = samples.as_string::<i32>().iter().flatten().collect();
+        assert_eq!(got, ["a\u{1f}2", "b\u{1f}2"]);
+    }
+
+    #[test]
+    fn composite_keys_do_not_collide_on_separators() {
+        let mut a = acc(5);
+        a.update_batch(&[
+            text(&[Some("a|b"), Some("a")]),
+            text(&[Some("c"), Some("b|c")]),
+            n(),
+        ])
+        .unwrap();
+        let r = a.evaluate().unwrap();
+        assert_eq!(field(&r, 0).as_primitive::<UInt64Type>().value(0), 2);
+        assert_eq!(display_key(&{
+            let mut k = Vec::new();
+            for p in ["x", "y"] {
+                k.extend_from_slice(&(p.len() as u32).to_le_bytes());
+                k.extend_from_slice(p.as_bytes());
+            }
+            k
+        }), "x|y");
+    }
+}

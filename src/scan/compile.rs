@@ -14,9 +14,6 @@ use crate::rules::{Bound, CheckKind, CheckSpec, DatasetRules};
 
 const TEMPORAL: &str = "a date, timestamp or text column";
 
-/// Characters that count as blank: space, tab, CR, LF and the ideographic space U+3000.
-const BLANK_CHARS: &str = " \t\r\n\u{3000}";
-
 /// SQL for a quoted identifier.
 pub(crate) fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
@@ -50,7 +47,7 @@ pub(crate) fn trimmed_alias(index: usize) -> String {
 
 /// The trimmed value of a text column, as computed by the first projection of a scan.
 pub(crate) fn trim_expr(sql: &str) -> String {
-    format!("btrim({sql}, {})", lit(BLANK_CHARS))
+    format!("{}({sql})", super::trim::NAME)
 }
 
 /// A column as it appears in generated SQL.
@@ -481,7 +478,7 @@ mod tests {
             data_type: DataType::Utf8,
             index: 0,
         };
-        assert!(t.present_expr().contains("btrim"));
+        assert!(t.present_expr().contains("steward_trim"));
         assert!(t.present().contains("__steward_t0"));
         let n = Col {
             sql: ident("a"),

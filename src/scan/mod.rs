@@ -9,7 +9,9 @@
 pub(crate) mod compile;
 pub(crate) mod count_true;
 pub(crate) mod duplicates;
+pub(crate) mod float_bits;
 pub(crate) mod sample;
+pub(crate) mod trim;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -266,6 +268,8 @@ fn session() -> SessionContext {
     ctx.register_udaf(sample::udaf());
     ctx.register_udaf(count_true::udaf());
     ctx.register_udaf(duplicates::udaf());
+    ctx.register_udf(trim::udf());
+    ctx.register_udf(float_bits::udf());
     ctx
 }
 
@@ -585,6 +589,11 @@ async fn scan_dataset(
             select.push("0".into());
             select.push(if t.is_integer() || t.is_temporal() {
                 format!("approx_distinct({c})")
+            } else if t.is_floating() {
+                format!(
+                    "approx_distinct({}(CAST({c} AS DOUBLE)))",
+                    float_bits::NAME
+                )
             } else {
                 format!("approx_distinct(CAST({c} AS VARCHAR))")
             });

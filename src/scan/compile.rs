@@ -229,10 +229,15 @@ impl<'a> Binder<'a> {
             "number" if is_numeric(&col.data_type) => "FALSE".into(),
             "date" if text => format!("TRY_CAST({} AS DATE) IS NULL", col.text()),
             "date" => format!("TRY_CAST({} AS DATE) IS NULL", col.raw_text()),
-            "timestamp" if text => format!("{} IS NULL", self.derive(col.timestamp()).unwrap_or_default()),
+            "timestamp" if text => format!(
+                "{} IS NULL",
+                self.derive(col.timestamp()).unwrap_or_default()
+            ),
             "timestamp" => format!("TRY_CAST({} AS TIMESTAMP) IS NULL", col.raw_text()),
             "integer" => format!("TRY_CAST({} AS BIGINT) IS NULL", col.text()),
-            "number" if text => format!("{} IS NULL", self.derive(col.number()).unwrap_or_default()),
+            "number" if text => {
+                format!("{} IS NULL", self.derive(col.number()).unwrap_or_default())
+            }
             "number" => format!("TRY_CAST({} AS DOUBLE) IS NULL", col.text()),
             other => {
                 let validator = crate::rules::format::lookup(other)

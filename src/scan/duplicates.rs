@@ -473,10 +473,14 @@ mod tests {
     fn counts_excess_rows_values_and_samples_across_partitions() {
         // Two partitions, each sees "a" once: only the merge can tell it is duplicated.
         let mut p1 = acc(2);
-        p1.update_batch(&[text(&[Some("a"), Some("b"), Some("b"), None, Some("")]), n()])
-            .unwrap();
+        p1.update_batch(&[
+            text(&[Some("a"), Some("b"), Some("b"), None, Some("")]),
+            n(),
+        ])
+        .unwrap();
         let mut p2 = acc(2);
-        p2.update_batch(&[text(&[Some("a"), Some("c"), Some("d")]), n()]).unwrap();
+        p2.update_batch(&[text(&[Some("a"), Some("c"), Some("d")]), n()])
+            .unwrap();
         let mut total = acc(2);
         for p in [&mut p1, &mut p2] {
             let state: Vec<ArrayRef> = p
@@ -508,13 +512,16 @@ mod tests {
         .unwrap();
         let r = a.evaluate().unwrap();
         assert_eq!(field(&r, 0).as_primitive::<UInt64Type>().value(0), 2);
-        assert_eq!(display_key(&{
-            let mut k = Vec::new();
-            for p in ["x", "y"] {
-                k.extend_from_slice(&(p.len() as u32).to_le_bytes());
-                k.extend_from_slice(p.as_bytes());
-            }
-            k
-        }), "x|y");
+        assert_eq!(
+            display_key(&{
+                let mut k = Vec::new();
+                for p in ["x", "y"] {
+                    k.extend_from_slice(&(p.len() as u32).to_le_bytes());
+                    k.extend_from_slice(p.as_bytes());
+                }
+                k
+            }),
+            "x|y"
+        );
     }
 }

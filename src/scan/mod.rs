@@ -461,10 +461,15 @@ fn short_df_error(e: &DataFusionError) -> String {
 }
 
 async fn collect(ctx: &SessionContext, sql: &str) -> Result<Vec<RecordBatch>, DataFusionError> {
-    ctx.sql_with_options(sql, sql_options())
-        .await?
-        .collect()
-        .await
+    let df = ctx.sql_with_options(sql, sql_options()).await?;
+    if std::env::var_os("STEWARD_DEBUG_PLAN").is_some() {
+        let plan = df.clone().create_physical_plan().await?;
+        eprintln!(
+            "{}",
+            datafusion::physical_plan::displayable(plan.as_ref()).indent(true)
+        );
+    }
+    df.collect().await
 }
 
 /// A query that failed, and which other dataset it was reading when that matters.
@@ -532,7 +537,11 @@ async fn scan_dataset(
     }
     let mut level2 = vec!["*".to_string()];
     if let Some(b) = bound {
-        level2.extend(b.derived.iter().map(|(a, e)| format!("{e} AS {}", ident(a))));
+        level2.extend(
+            b.derived
+                .iter()
+                .map(|(a, e)| format!("{e} AS {}", ident(a))),
+        );
     }
     let mut level3 = vec!["*".to_string()];
     let mut level4 = vec!["*".to_string()];
@@ -590,10 +599,7 @@ async fn scan_dataset(
             select.push(if t.is_integer() || t.is_temporal() {
                 format!("approx_distinct({c})")
             } else if t.is_floating() {
-                format!(
-                    "approx_distinct({}(CAST({c} AS DOUBLE)))",
-                    float_bits::NAME
-                )
+                format!("approx_distinct({}(CAST({c} AS DOUBLE)))", float_bits::NAME)
             } else {
                 format!("approx_distinct(CAST({c} AS VARCHAR))")
             });

@@ -107,6 +107,12 @@ mod tests {
         let t = batches[0].column(1).as_string::<i32>();
         assert_eq!(t.value(1), "张三");
         let untouched: ArrayRef = Arc::new(StringArray::from(vec!["a", "b c"]));
-        assert!(!untouched.as_string::<i32>().iter().flatten().any(needs_trim));
+        assert!(
+            !untouched
+                .as_string::<i32>()
+                .iter()
+                .flatten()
+                .any(needs_trim)
+        );
     }
 }

@@ -7,6 +7,7 @@
 
 mod diagnose;
 mod encoded_csv;
+mod spread;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -218,7 +219,10 @@ pub async fn register(
         InputFormat::Parquet => {
             let ext = extension_of(&input.path);
             let options = ParquetReadOptions::default().file_extension(&ext);
-            ctx.register_parquet(table_ref, path, options).await
+            match ctx.register_parquet(table_ref, path, options).await {
+                Ok(()) => spread_batches(ctx, table).await,
+                Err(e) => Err(e),
+            }
         }
         InputFormat::Json => {
             let ext = extension_of(&input.path);
@@ -229,6 +233,20 @@ pub async fn register(
         }
     };
     result.map_err(|e| read_error(input, opts, &e))
+}
+
+/// Re-registers a table so that its scans are spread over the session's partitions
+/// (see [`spread`]).
+async fn spread_batches(ctx: &SessionContext, table: &str) -> datafusion::error::Result<()> {
+    let partitions = ctx.copied_config().target_partitions();
+    if partitions < 2 {
+        return Ok(());
+    }
+    let Some(inner) = ctx.deregister_table(table)? else {
+        return Ok(());
+    };
+    ctx.register_table(table, Arc::new(spread::SpreadTable::new(inner, partitions)))?;
+    Ok(())
 }
 
 fn extension_of(path: &Path) -> String {

@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: source -> plan -> DataFusion -> metrics -> score -> report.
 
+pub mod classify;
 pub mod error;
 pub mod report;
 pub mod udf;

@@ -1,0 +1,55 @@
+//! `date_of_birth`: birth dates (header-led: a date column could be any event).
+//!
+//! Weak: a calendar date (`1990-05-17`, `1990/5/17`, `19900517`, `1990年5月17日`,
+//! optionally followed by a midnight time) with a year from 1900 to 2100.
+
+use super::{Detector, Match, weak_if};
+
+pub const DETECTOR: Detector = Detector {
+    category: "date_of_birth",
+    validator: "calendar date, years 1900-2100",
+    headers: &[
+        "出生日期", "出生年月", "生日", "出生", "csrq", "sr", "birth", "birthday", "birthdate", "dob",
+        "dateofbirth",
+    ],
+    check,
+    alone: None,
+    with_header: 0.9,
+    specificity: 5,
+};
+
+pub(crate) fn parse(v: &str) -> Option<chrono::NaiveDate> {
+    let v = v.trim();
+    let v = v
+        .strip_suffix(" 00:00:00")
+        .or_else(|| v.strip_suffix("T00:00:00"))
+        .unwrap_or(v);
+    let v = v.replace(['年', '月', '/', '.'], "-").replace('日', "");
+    let d = if v.len() == 8 && v.bytes().all(|b| b.is_ascii_digit()) {
+        chrono::NaiveDate::parse_from_str(&v, "%Y%m%d").ok()?
+    } else {
+        chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok()?
+    };
+    (1900..=2100)
+        .contains(&chrono::Datelike::year(&d))
+        .then_some(d)
+}
+
+fn check(v: &str) -> Match {
+    weak_if(parse(v).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_forms() {
+        for v in ["1990-05-17", "1990/5/17", "19900517", "1990年5月17日", "1990-05-17 00:00:00"] {
+            assert_eq!(check(v), Match::Weak, "{v}");
+        }
+        for v in ["1990-02-30", "abc", "17", "2019-01-01 10:23:00"] {
+            assert_eq!(check(v), Match::No, "{v}");
+        }
+    }
+}

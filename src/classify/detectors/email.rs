@@ -1,0 +1,18 @@
+//! `email`: e-mail addresses (RFC 5321 lengths, dot-atom local part, LDH domain,
+//! alphabetic TLD: `email_valid`).
+
+use super::{Detector, Match, strong_if};
+
+pub const DETECTOR: Detector = Detector {
+    category: "email",
+    validator: "RFC 5321 address syntax",
+    headers: &["邮箱", "电子邮箱", "电子邮件", "邮件", "yx", "dzyx", "email", "mail", "emailaddress"],
+    check,
+    alone: Some(0.8),
+    with_header: 0.5,
+    specificity: 8,
+};
+
+fn check(v: &str) -> Match {
+    strong_if(crate::udf::email::is_valid(v))
+}

@@ -1,0 +1,25 @@
+//! `gender`: sex or gender.
+//!
+//! Strong: 男, 女, 男性, 女性, male, female. Weak (with a header): M, F, 1, 2, 0, 未知,
+//! unknown, other.
+
+use super::{Detector, Match};
+
+pub const DETECTOR: Detector = Detector {
+    category: "gender",
+    validator: "gender vocabulary (男/女, male/female, M/F)",
+    headers: &["性别", "xb", "gender", "sex"],
+    check,
+    alone: Some(0.95),
+    with_header: 0.9,
+    specificity: 5,
+};
+
+fn check(v: &str) -> Match {
+    let v = v.trim().to_lowercase();
+    match v.as_str() {
+        "男" | "女" | "男性" | "女性" | "male" | "female" => Match::Strong,
+        "m" | "f" | "1" | "2" | "0" | "未知" | "unknown" | "other" | "u" => Match::Weak,
+        _ => Match::No,
+    }
+}

@@ -1,0 +1,24 @@
+//! `passport`: passport numbers of any country (header-led).
+//!
+//! Weak: 6-9 letters and digits with at least one digit; strong when it is also a PRC
+//! passport number. Passport formats differ by country, so values alone never decide.
+
+use super::{Detector, Match};
+
+pub const DETECTOR: Detector = Detector {
+    category: "passport",
+    validator: "6-9 letters/digits with a digit (ICAO 9303 document number)",
+    headers: &["护照", "护照号", "护照号码", "hzhm", "passport", "passportno", "passportnumber", "traveldocument"],
+    check,
+    alone: None,
+    with_header: 0.8,
+    specificity: 4,
+};
+
+fn check(v: &str) -> Match {
+    let v = v.trim();
+    let ok = (6..=9).contains(&v.len())
+        && v.bytes().all(|b| b.is_ascii_alphanumeric())
+        && v.bytes().any(|b| b.is_ascii_digit());
+    if ok { Match::Weak } else { Match::No }
+}

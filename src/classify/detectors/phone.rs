@@ -1,0 +1,61 @@
+//! `phone`: landline numbers with an area code and international E.164 numbers.
+//!
+//! Strong: a mainland landline `0` + 2-3 digit area code + 7-8 digit number
+//! (`010-12345678`, `(0755) 1234567`), or `+` and a country code with 8-15 digits in
+//! all (`+44 20 7946 0958`). Plain digit strings without `0` or `+` (order counts,
+//! amounts) never match, so a `phone` header over counts is not classified.
+
+use super::{Detector, Match, strong_if};
+
+pub const DETECTOR: Detector = Detector {
+    category: "phone",
+    validator: "landline with area code or E.164",
+    headers: &[
+        "电话", "电话号码", "座机", "固话", "固定电话", "联系电话", "dh", "dhhm", "gddh", "zj",
+        "phone", "phoneno", "phonenumber", "tel", "telephone", "landline", "fax",
+    ],
+    check,
+    alone: Some(0.8),
+    with_header: 0.5,
+    specificity: 6,
+};
+
+pub(crate) fn check(v: &str) -> Match {
+    let v = v.trim();
+    let compact: String = v
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '（' | '）'))
+        .collect();
+    if let Some(rest) = compact.strip_prefix('+') {
+        let ok = (8..=15).contains(&rest.len())
+            && rest.bytes().all(|b| b.is_ascii_digit())
+            && !rest.starts_with('0');
+        return strong_if(ok);
+    }
+    if !compact.bytes().all(|b| b.is_ascii_digit()) {
+        return Match::No;
+    }
+    // Mainland landline: 0 + area code (10, 2x, or 3-digit 3xx-9xx) + 7-8 digits.
+    let b = compact.as_bytes();
+    let ok = b.len() >= 10
+        && b.len() <= 12
+        && b[0] == b'0'
+        && b[1] != b'0'
+        && !(b[1] == b'1' && b.len() > 2 && b[2] != b'0');
+    strong_if(ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn landlines_and_e164_but_not_counts_or_mobiles() {
+        for v in ["010-12345678", "(0755) 1234567", "021 6123 4567", "+44 20 7946 0958", "+1-202-555-0123"] {
+            assert_eq!(check(v), Match::Strong, "{v}");
+        }
+        for v in ["12", "13812346138", "0", "00441234567", "1234567890", "abc"] {
+            assert_eq!(check(v), Match::No, "{v}");
+        }
+    }
+}

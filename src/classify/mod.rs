@@ -1,0 +1,146 @@
+//! Sensitive-data discovery: which columns hold which personal data.
+//!
+//! Each category has a [`Detector`] in its own module under `detectors/`, registered
+//! under its stable category id (design.md, "Personal-data categories"). A detector
+//! judges single values (checksums where the category has one, not only patterns) and
+//! names the header keywords (English, Chinese, pinyin and pinyin initials) that point
+//! to it. The [`classify_column`] function combines the two over a bounded sample of a
+//! column's distinct values, which the scan collects in the same pass as the profile.
+//!
+//! Decision (per detector, over the non-blank sampled values):
+//! - `strong` rate = values the detector is sure of (a checksum passed, a specific
+//!   format); `any` rate = strong + weak matches (plausible only with a matching header).
+//! - A detector with `alone: Some(r)` decides from values alone when strong rate >= r;
+//!   confidence 0.6 + 0.4 x rate (+0.05 with a header hit).
+//! - With a header hit, any detector decides when the any-rate >= `with_header`;
+//!   confidence 0.5 + 0.4 x rate.
+//! - The highest confidence wins; ties go to the more specific detector. Nothing
+//!   qualifying: category null.
+
+pub mod detectors;
+mod header;
+
+pub use detectors::{DETECTORS, Detector, Match};
+pub use header::normalize as normalize_header;
+
+/// Values sampled per column for classification (distinct, chosen by hash so the sample
+/// is the same whatever the partitioning).
+pub const SAMPLE_VALUES: usize = 10_000;
+
+/// What a classification rests on, for a reviewer to check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub category: Option<&'static str>,
+    pub confidence: f64,
+    /// The header keyword that matched, if any.
+    pub header_hit: Option<&'static str>,
+    pub values_checked: u64,
+    pub values_matched: u64,
+    pub validator: Option<&'static str>,
+}
+
+/// PIPL Art. 28 sensitive personal information.
+pub fn pipl_sensitive(category: &str) -> bool {
+    matches!(
+        category,
+        "ethnicity"
+            | "religion"
+            | "health"
+            | "bank_card"
+            | "credit_card"
+            | "iban"
+            | "geolocation"
+            | "cn_resident_id"
+            | "cn_passport"
+            | "passport"
+            | "hk_macau_permit"
+            | "taiwan_permit"
+            | "us_ssn"
+    )
+}
+
+/// GDPR Art. 9 special categories.
+pub fn gdpr_special(category: &str) -> bool {
+    matches!(category, "ethnicity" | "religion" | "health")
+}
+
+/// The detector registered under a category id.
+pub fn detector(category: &str) -> Option<&'static Detector> {
+    DETECTORS.iter().find(|d| d.category == category)
+}
+
+/// Classify one column from its header and a sample of its distinct values.
+pub fn classify_column<S: AsRef<str>>(name: &str, values: &[S]) -> Finding {
+    let header = header::Header::new(name);
+    let values: Vec<&str> = values
+        .iter()
+        .map(|v| v.as_ref().trim())
+        .filter(|v| !v.is_empty())
+        .collect();
+    let checked = values.len() as u64;
+    let mut best: Option<(f64, u8, Finding)> = None;
+    for d in DETECTORS {
+        let hit = header.hit(d.headers);
+        let (mut strong, mut weak) = (0u64, 0u64);
+        if checked > 0 && (d.alone.is_some() || hit.is_some()) {
+            for v in &values {
+                match (d.check)(v) {
+                    Match::Strong => strong += 1,
+                    Match::Weak => weak += 1,
+                    Match::No => {}
+                }
+            }
+        }
+        if checked == 0 {
+            continue;
+        }
+        let strong_rate = strong as f64 / checked as f64;
+        let any_rate = (strong + weak) as f64 / checked as f64;
+        let mut candidate = None;
+        if let Some(min) = d.alone
+            && strong_rate >= min
+        {
+            let bonus = if hit.is_some() { 0.05 } else { 0.0 };
+            candidate = Some(((0.6 + 0.4 * strong_rate + bonus).min(0.99), strong));
+        }
+        if hit.is_some() && any_rate >= d.with_header {
+            let c = (0.5 + 0.4 * any_rate).min(0.99);
+            if candidate.is_none_or(|(best, _)| c > best) {
+                candidate = Some((c, strong + weak));
+            }
+        }
+        let Some((confidence, matched)) = candidate else {
+            continue;
+        };
+        let confidence = (confidence * 100.0).round() / 100.0;
+        let better = match &best {
+            None => true,
+            Some((c, s, _)) => confidence > *c || (confidence == *c && d.specificity > *s),
+        };
+        if better {
+            best = Some((
+                confidence,
+                d.specificity,
+                Finding {
+                    category: Some(d.category),
+                    confidence,
+                    header_hit: hit,
+                    values_checked: checked,
+                    values_matched: matched,
+                    validator: Some(d.validator),
+                },
+            ));
+        }
+    }
+    best.map(|(_, _, f)| f).unwrap_or(Finding {
+        category: None,
+        confidence: 0.0,
+        header_hit: None,
+        values_checked: checked,
+        values_matched: 0,
+        validator: None,
+    })
+}
+
+#[cfg(test)]
+mod tests;

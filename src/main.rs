@@ -41,6 +41,18 @@ steward scan exports/ --rules rules/ --format junit --output steward.xml\n  \
 steward scan crm_gbk.csv --encoding gbk --rules rules/customer-core.yaml --as-of 2026-06-30 --fail-under 90"
     )]
     Scan(ScanArgs),
+    /// Find the columns that hold personal data, and which kind
+    #[command(
+        long_about = "Find the columns that hold personal data, and which kind.\n\n\
+Each column's header (English, Chinese, pinyin, pinyin initials) and a sample of up to \
+10,000 of its distinct values go through one detector per category (checksums where the \
+category has one). The JSON output is the scan report model with columns classified and \
+no checks. Values are never printed.\n\n\
+Examples:\n  \
+steward classify fixtures/customers.csv\n  \
+steward classify exports/ --format json --output classification.json"
+    )]
+    Classify(ClassifyArgs),
     /// Validate rule files, or list the built-in checks, formats and SQL functions
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -71,6 +83,30 @@ struct ScanArgs {
     /// Failing-row samples per check in the report (masked); 0 for none
     #[arg(long, value_name = "N", default_value_t = 5)]
     samples: usize,
+}
+
+#[derive(Args)]
+struct ClassifyArgs {
+    /// Data files, directories or globs (.csv .tsv .parquet .json .ndjson .jsonl)
+    #[arg(required = true, value_name = "DATA")]
+    data: Vec<String>,
+    /// Output format
+    #[arg(long, short, value_enum, default_value = "table")]
+    format: ClassifyFormat,
+    /// Write the result to FILE (atomically) instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Reference date for counting minors (YYYY-MM-DD); default today
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    source: SourceArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ClassifyFormat {
+    Table,
+    Json,
 }
 
 #[derive(Args)]
@@ -115,6 +151,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => run_scan(args),
+        Command::Classify(args) => run_classify(args),
         Command::Rules(RulesCommand::Check { paths }) => steward::rules::load(&paths).map(|rs| {
             let checks: usize = rs.datasets.iter().map(|d| d.checks.len()).sum();
             eprintln!("ok: {} rule file(s), {} check(s)", rs.files.len(), checks);
@@ -160,11 +197,7 @@ fn run_scan(args: ScanArgs) -> steward::Result<Outcome> {
         samples: args.samples,
         progress: std::io::stderr().is_terminal(),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Internal(format!("cannot start the runtime: {e}")))?;
-    let report = runtime.block_on(steward::scan::scan(&opts))?;
+    let report = runtime()?.block_on(steward::scan::scan(&opts))?;
     let text = steward::report::render(&report, args.format);
     match &args.output {
         Some(path) => steward::output::write_atomic(path, text.as_bytes())?,
@@ -179,6 +212,37 @@ fn run_scan(args: ScanArgs) -> steward::Result<Outcome> {
     } else {
         Outcome::GateFailed
     })
+}
+
+fn runtime() -> steward::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start the runtime: {e}")))
+}
+
+fn run_classify(args: ClassifyArgs) -> steward::Result<Outcome> {
+    let opts = steward::scan::ScanOptions {
+        data: args.data,
+        source: SourceOptions {
+            encoding: args.source.encoding,
+            format: args.source.input_format,
+        },
+        as_of: args.as_of,
+        samples: 0,
+        progress: std::io::stderr().is_terminal(),
+        ..Default::default()
+    };
+    let report = runtime()?.block_on(steward::scan::scan(&opts))?;
+    let text = match args.format {
+        ClassifyFormat::Table => steward::report::classification::render(&report),
+        ClassifyFormat::Json => steward::report::render(&report, Format::Json),
+    };
+    match &args.output {
+        Some(path) => steward::output::write_atomic(path, text.as_bytes())?,
+        None => print_stdout(&text)?,
+    }
+    Ok(Outcome::Passed)
 }
 
 fn print_stdout(text: &str) -> steward::Result<()> {

@@ -14,9 +14,10 @@
 //! | `13812346138`       | `138****6138`      |
 //! | `zhang@example.com` | `z***@example.com` |
 //! | `张三丰`             | `张**`              |
+//! [`mask_as`] refines this with the column's category (addresses, birth dates, names).
 //! ## Limits
-//! The mask does not know the category of a value; a short identifier keeps one
-//! character. Counting is by Unicode scalar, not by display width.
+//! A short identifier keeps one character. Counting is by Unicode scalar, not by
+//! display width.
 
 /// Mask one value for display in a report.
 pub fn mask(value: &str) -> String {
@@ -42,6 +43,28 @@ pub fn mask(value: &str) -> String {
     out.extend(std::iter::repeat_n('*', n - head - tail));
     out.extend(&chars[n - tail..]);
     out
+}
+
+/// Mask one value knowing its column's personal-data category (from the classifier):
+/// addresses keep only their first characters (province and city), birth dates their
+/// year, names their first character; anything else as [`mask`].
+pub fn mask_as(category: Option<&str>, value: &str) -> String {
+    let value = value.trim();
+    let chars: Vec<char> = value.chars().collect();
+    let keep = |k: usize| -> String {
+        let k = k.min(chars.len());
+        chars[..k]
+            .iter()
+            .copied()
+            .chain(std::iter::repeat_n('*', chars.len() - k))
+            .collect()
+    };
+    match category {
+        Some("postal_address") => keep(6.min(chars.len() / 2)),
+        Some("date_of_birth") if chars.len() >= 8 => keep(4),
+        Some("person_name") => keep(1),
+        _ => mask(value),
+    }
 }
 
 #[cfg(test)]

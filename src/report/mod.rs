@@ -3,6 +3,7 @@
 //! Renderers only read the model; they never query data, and print nothing that is not
 //! in it. Output is deterministic: no clock, no hash-map order.
 
+pub mod classification;
 mod junit;
 mod markdown;
 pub mod model;

@@ -230,10 +230,37 @@ pub struct ColumnProfile {
     pub classification: Option<Classification>,
 }
 
+/// What personal data a column holds, and why steward thinks so.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Classification {
+    /// A personal-data category id (design.md), or null for no personal data.
     pub category: Option<String>,
+    /// 0-1; 0 when the category is null.
     pub confidence: f64,
+    /// PIPL Art. 28 sensitive personal information.
+    #[serde(default)]
+    pub pipl_sensitive: bool,
+    /// GDPR Art. 9 special category.
+    #[serde(default)]
+    pub gdpr_special: bool,
+    #[serde(default)]
+    pub evidence: Evidence,
+    /// Rows of children under 14 at the as-of date, for ID and birth-date columns.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub minors: Option<u64>,
+}
+
+/// The evidence behind a classification, for a reviewer to check.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The header keyword that matched the column name.
+    pub header_hit: Option<String>,
+    /// Distinct non-blank values sampled (up to 10,000) and checked.
+    pub values_checked: u64,
+    /// Of those, values the chosen detector accepted.
+    pub values_matched: u64,
+    /// What the chosen detector checks.
+    pub validator: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

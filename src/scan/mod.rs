@@ -8,8 +8,10 @@
 
 pub(crate) mod compile;
 pub(crate) mod count_true;
+pub(crate) mod distinct_sample;
 pub(crate) mod duplicates;
 pub(crate) mod float_bits;
+pub(crate) mod minors;
 pub(crate) mod sample;
 pub(crate) mod trim;
 
@@ -24,10 +26,10 @@ use datafusion::execution::context::SQLOptions;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
 use crate::error::{Error, Result, RuleDiagnostic};
-use crate::mask::partial::mask;
+use crate::mask::partial::{mask, mask_as};
 use crate::report::{
-    CheckResult, ColumnProfile, DatasetReport, Input as InputReport, Report, Run, SCHEMA_VERSION,
-    SCORING_FORMULA, Sample, Tool,
+    CheckResult, Classification, ColumnProfile, DatasetReport, Input as InputReport, Report, Run,
+    SCHEMA_VERSION, SCORING_FORMULA, Sample, Tool,
 };
 use crate::rules::{DatasetRules, RuleSet};
 use crate::score;
@@ -71,7 +73,12 @@ const SAMPLE_SEP: char = '\u{1f}';
 pub async fn scan(opts: &ScanOptions) -> Result<Report> {
     let started = Instant::now();
     let started_at = chrono::Utc::now();
-    let rules = crate::rules::load(&opts.rules)?;
+    // No rule files (`steward classify`): profile and classify only.
+    let rules = if opts.rules.is_empty() {
+        RuleSet::default()
+    } else {
+        crate::rules::load(&opts.rules)?
+    };
     let mut inputs = source::expand(&opts.data, &opts.source)?;
     let datasets = assign(&rules, &mut inputs)?;
     let as_of = resolve_as_of(opts.as_of, &rules)?;
@@ -268,6 +275,8 @@ fn session() -> SessionContext {
     ctx.register_udaf(sample::udaf());
     ctx.register_udaf(count_true::udaf());
     ctx.register_udaf(duplicates::udaf());
+    ctx.register_udaf(distinct_sample::udaf());
+    ctx.register_udaf(minors::udaf());
     ctx.register_udf(trim::udf());
     ctx.register_udf(float_bits::udf());
     ctx
@@ -326,7 +335,8 @@ async fn scan_all(
         .enumerate()
     {
         let progress = spinner(opts.progress, &input.name);
-        let result = scan_dataset(&ctx, opts, input, b.as_ref(), rules.as_ref(), schema).await;
+        let result =
+            scan_dataset(&ctx, opts, input, b.as_ref(), rules.as_ref(), schema, as_of).await;
         progress.finish_and_clear();
         match result {
             Ok(r) => reports.push(r),
@@ -509,6 +519,7 @@ async fn scan_dataset(
     bound: Option<&BoundDataset>,
     rules: Option<&DatasetRules>,
     schema: &Schema,
+    as_of: NaiveDate,
 ) -> Result<DatasetReport, Failed> {
     let table = ident(&input.name);
     let n = opts.samples as i64;
@@ -608,6 +619,24 @@ async fn scan_dataset(
         } else {
             select.extend(["0", "0", "NULL", "NULL"].map(String::from));
         }
+        // For the classifier: a bounded sample of distinct values, and rows of minors.
+        let sampled = is_text(t) || t.is_numeric() || t.is_temporal();
+        select.push(format!(
+            "{}({}, {})",
+            distinct_sample::NAME,
+            if sampled { c.as_str() } else { "NULL" },
+            crate::classify::SAMPLE_VALUES
+        ));
+        select.push(if is_text(t) || t.is_temporal() {
+            format!(
+                "{}({c}, DATE '{}', DATE '{}')",
+                minors::NAME,
+                minors_after(as_of).format("%Y-%m-%d"),
+                as_of.format("%Y-%m-%d")
+            )
+        } else {
+            "0".into()
+        });
     }
     let aliased: Vec<String> = select
         .iter()
@@ -625,6 +654,48 @@ async fn scan_dataset(
     let row = Row::first(&batches)?;
     let rows = row.u64(0);
 
+    let columns: Vec<ColumnProfile> = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(j, field)| {
+            let base = profile_start + j * PROFILE_WIDTH;
+            let text = is_text(field.data_type());
+            let (min, max, min_len, max_len) = if text {
+                (None, None, row.opt_u64(base + 3), row.opt_u64(base + 4))
+            } else {
+                (
+                    row.opt_string(base + 3),
+                    row.opt_string(base + 4),
+                    None,
+                    None,
+                )
+            };
+            ColumnProfile {
+                name: field.name().clone(),
+                data_type: field.data_type().to_string(),
+                nulls: rows.saturating_sub(row.u64(base)),
+                empty: row.u64(base + 1),
+                distinct: row.u64(base + 2),
+                min,
+                max,
+                min_length: min_len,
+                max_length: max_len,
+                classification: Some(classification(
+                    field.name(),
+                    &row.strings(base + 5),
+                    row.u64(base + 6),
+                )),
+            }
+        })
+        .collect();
+    // Samples are masked knowing what their column holds.
+    let category = |check: &BoundCheck| -> Option<String> {
+        let name = check.spec.column.as_deref()?;
+        let c = columns.iter().find(|c| c.name == name)?;
+        c.classification.as_ref()?.category.clone()
+    };
+
     let mut checks = Vec::new();
     let mut i = 1;
     let has_value = |c: &BoundCheck| matches!(c.plan, Plan::Row { value: Some(_), .. });
@@ -636,7 +707,14 @@ async fn scan_dataset(
                 let samples = row
                     .strings(i + 2)
                     .into_iter()
-                    .map(|s| split_sample(&s, sensitive_key, has_value(check)))
+                    .map(|s| {
+                        split_sample(
+                            &s,
+                            sensitive_key,
+                            has_value(check),
+                            category(check).as_deref(),
+                        )
+                    })
                     .collect();
                 checks.push(result(check, evaluated, failed, samples, None));
                 i += 3;
@@ -652,7 +730,7 @@ async fn scan_dataset(
                             s.split_once(duplicates::COUNT_SEP).unwrap_or((&s, ""));
                         Sample {
                             key: None,
-                            value: Some(mask(value)),
+                            value: Some(mask_as(category(check).as_deref(), value)),
                             count: count.parse().ok(),
                         }
                     })
@@ -703,7 +781,7 @@ async fn scan_dataset(
                 let samples = r
                     .strings(2)
                     .into_iter()
-                    .map(|s| split_sample(&s, sensitive_key, true))
+                    .map(|s| split_sample(&s, sensitive_key, true, category(check).as_deref()))
                     .collect();
                 checks.push(result(check, r.u64(0), r.u64(1), samples, None));
             }
@@ -714,38 +792,6 @@ async fn scan_dataset(
         checks.sort_by_key(|c| b.checks.iter().position(|bc| bc.id == c.id));
     }
 
-    let columns = schema
-        .fields()
-        .iter()
-        .enumerate()
-        .map(|(j, field)| {
-            let base = profile_start + j * 5;
-            let text = is_text(field.data_type());
-            let (min, max, min_len, max_len) = if text {
-                (None, None, row.opt_u64(base + 3), row.opt_u64(base + 4))
-            } else {
-                (
-                    row.opt_string(base + 3),
-                    row.opt_string(base + 4),
-                    None,
-                    None,
-                )
-            };
-            ColumnProfile {
-                name: field.name().clone(),
-                data_type: field.data_type().to_string(),
-                nulls: rows.saturating_sub(row.u64(base)),
-                empty: row.u64(base + 1),
-                distinct: row.u64(base + 2),
-                min,
-                max,
-                min_length: min_len,
-                max_length: max_len,
-                classification: None,
-            }
-        })
-        .collect();
-
     let weights = rules.map(|r| r.weights.clone()).unwrap_or_default();
     let scores = score::dataset_scores(&checks, &weights);
     Ok(DatasetReport {
@@ -755,6 +801,35 @@ async fn scan_dataset(
         checks,
         columns,
     })
+}
+
+/// Per column in the aggregate: count, blanks, distinct, min, max, value sample, minors.
+const PROFILE_WIDTH: usize = 7;
+
+/// Birth dates after this day make a person under 14 at `as_of`.
+fn minors_after(as_of: NaiveDate) -> NaiveDate {
+    as_of
+        .checked_sub_months(chrono::Months::new(14 * 12))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// The classifier's verdict on one column, in the report's terms.
+fn classification(name: &str, values: &[String], minors: u64) -> Classification {
+    let f = crate::classify::classify_column(name, values);
+    let category = f.category;
+    Classification {
+        category: category.map(String::from),
+        confidence: f.confidence,
+        pipl_sensitive: category.is_some_and(crate::classify::pipl_sensitive),
+        gdpr_special: category.is_some_and(crate::classify::gdpr_special),
+        evidence: crate::report::Evidence {
+            header_hit: f.header_hit.map(String::from),
+            values_checked: f.values_checked,
+            values_matched: f.values_matched,
+            validator: f.validator.map(String::from),
+        },
+        minors: matches!(category, Some("cn_resident_id" | "date_of_birth")).then_some(minors),
+    }
 }
 
 fn result(
@@ -786,7 +861,7 @@ fn result(
 
 /// `key␟value` -> a masked sample. Keys are masked too: a key column may itself be
 /// personal data (a mobile number used as the customer key).
-fn split_sample(s: &str, has_key: bool, has_value: bool) -> Sample {
+fn split_sample(s: &str, has_key: bool, has_value: bool, category: Option<&str>) -> Sample {
     let (key, value) = s.split_once(SAMPLE_SEP).unwrap_or((s, ""));
     Sample {
         key: has_key.then(|| {
@@ -795,7 +870,7 @@ fn split_sample(s: &str, has_key: bool, has_value: bool) -> Sample {
                 .collect::<Vec<_>>()
                 .join("|")
         }),
-        value: has_value.then(|| mask(value)),
+        value: has_value.then(|| mask_as(category, value)),
         count: None,
     }
 }

@@ -9,9 +9,31 @@ pub const DETECTOR: Detector = Detector {
     category: "account_id",
     validator: "identifier token (4-64 characters with a digit)",
     headers: &[
-        "客户编号", "客户号", "客户id", "会员号", "会员编号", "会员卡号", "用户id", "用户编号", "账号", "khbh",
-        "khh", "hybh", "hyh", "yhid", "customerid", "custid", "customerno", "userid", "uid", "memberid",
-        "memberno", "accountid", "accountno", "openid", "unionid",
+        "客户编号",
+        "客户号",
+        "客户id",
+        "会员号",
+        "会员编号",
+        "会员卡号",
+        "用户id",
+        "用户编号",
+        "账号",
+        "khbh",
+        "khh",
+        "hybh",
+        "hyh",
+        "yhid",
+        "customerid",
+        "custid",
+        "customerno",
+        "userid",
+        "uid",
+        "memberid",
+        "memberno",
+        "accountid",
+        "accountno",
+        "openid",
+        "unionid",
     ],
     check,
     alone: None,
@@ -23,7 +45,8 @@ fn check(v: &str) -> Match {
     let v = v.trim();
     weak_if(
         (4..=64).contains(&v.len())
-            && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             && v.bytes().any(|b| b.is_ascii_digit()),
     )
 }

@@ -9,7 +9,17 @@ use super::{Detector, Match, digits_only, strong_if};
 pub const DETECTOR: Detector = Detector {
     category: "credit_card",
     validator: "issuer prefix and length (IIN) + Luhn",
-    headers: &["信用卡", "信用卡号", "xyk", "xykh", "creditcard", "creditcardno", "ccnumber", "cardnumber", "pan"],
+    headers: &[
+        "信用卡",
+        "信用卡号",
+        "xyk",
+        "xykh",
+        "creditcard",
+        "creditcardno",
+        "ccnumber",
+        "cardnumber",
+        "pan",
+    ],
     check,
     alone: Some(0.8),
     with_header: 0.6,

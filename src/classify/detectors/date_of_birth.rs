@@ -9,7 +9,16 @@ pub const DETECTOR: Detector = Detector {
     category: "date_of_birth",
     validator: "calendar date, years 1900-2100",
     headers: &[
-        "出生日期", "出生年月", "生日", "出生", "csrq", "sr", "birth", "birthday", "birthdate", "dob",
+        "出生日期",
+        "出生年月",
+        "生日",
+        "出生",
+        "csrq",
+        "sr",
+        "birth",
+        "birthday",
+        "birthdate",
+        "dob",
         "dateofbirth",
     ],
     check,
@@ -45,7 +54,13 @@ mod tests {
 
     #[test]
     fn date_forms() {
-        for v in ["1990-05-17", "1990/5/17", "19900517", "1990年5月17日", "1990-05-17 00:00:00"] {
+        for v in [
+            "1990-05-17",
+            "1990/5/17",
+            "19900517",
+            "1990年5月17日",
+            "1990-05-17 00:00:00",
+        ] {
             assert_eq!(check(v), Match::Weak, "{v}");
         }
         for v in ["1990-02-30", "abc", "17", "2019-01-01 10:23:00"] {

@@ -8,7 +8,20 @@ use super::{Detector, Match, weak_if};
 pub const DETECTOR: Detector = Detector {
     category: "device_id",
     validator: "IMEI (Luhn), UUID/IDFA, MAC, Android ID formats",
-    headers: &["设备号", "设备id", "设备标识", "sbh", "imei", "idfa", "oaid", "deviceid", "androidid", "mac", "macaddress", "udid"],
+    headers: &[
+        "设备号",
+        "设备id",
+        "设备标识",
+        "sbh",
+        "imei",
+        "idfa",
+        "oaid",
+        "deviceid",
+        "androidid",
+        "mac",
+        "macaddress",
+        "udid",
+    ],
     check,
     alone: None,
     with_header: 0.8,
@@ -21,7 +34,9 @@ fn hex(s: &str) -> bool {
 
 fn check(v: &str) -> Match {
     let v = v.trim();
-    let imei = v.len() == 15 && v.bytes().all(|b| b.is_ascii_digit()) && crate::udf::luhn::luhn(v.as_bytes());
+    let imei = v.len() == 15
+        && v.bytes().all(|b| b.is_ascii_digit())
+        && crate::udf::luhn::luhn(v.as_bytes());
     let parts: Vec<&str> = v.split('-').collect();
     let uuid = parts.len() == 5
         && parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])

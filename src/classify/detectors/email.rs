@@ -6,7 +6,17 @@ use super::{Detector, Match, strong_if};
 pub const DETECTOR: Detector = Detector {
     category: "email",
     validator: "RFC 5321 address syntax",
-    headers: &["邮箱", "电子邮箱", "电子邮件", "邮件", "yx", "dzyx", "email", "mail", "emailaddress"],
+    headers: &[
+        "邮箱",
+        "电子邮箱",
+        "电子邮件",
+        "邮件",
+        "yx",
+        "dzyx",
+        "email",
+        "mail",
+        "emailaddress",
+    ],
     check,
     alone: Some(0.8),
     with_header: 0.5,

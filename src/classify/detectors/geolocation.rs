@@ -10,8 +10,24 @@ pub const DETECTOR: Detector = Detector {
     category: "geolocation",
     validator: "coordinate pair in range, 3+ decimals",
     headers: &[
-        "经纬度", "坐标", "纬度", "经度", "定位", "位置", "jwd", "zb", "lat", "lng", "lon", "latitude",
-        "longitude", "location", "geo", "gps", "coordinates", "latlng",
+        "经纬度",
+        "坐标",
+        "纬度",
+        "经度",
+        "定位",
+        "位置",
+        "jwd",
+        "zb",
+        "lat",
+        "lng",
+        "lon",
+        "latitude",
+        "longitude",
+        "location",
+        "geo",
+        "gps",
+        "coordinates",
+        "latlng",
     ],
     check,
     alone: Some(0.9),
@@ -33,7 +49,11 @@ fn check(v: &str) -> Match {
         }
         return Match::No;
     }
-    if coordinate(v, 4, 180.0) { Match::Weak } else { Match::No }
+    if coordinate(v, 4, 180.0) {
+        Match::Weak
+    } else {
+        Match::No
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,17 @@ use super::{Detector, Match, is_doc_letter, weak_if};
 pub const DETECTOR: Detector = Detector {
     category: "hk_macau_permit",
     validator: "permit number format (C/W + 8, C + letter + 7, H/M + 8 or 10)",
-    headers: &["港澳通行证", "往来港澳通行证", "回乡证", "港澳居民来往内地通行证", "gatxz", "hxz", "hkmacaopermit", "homereturnpermit", "eep"],
+    headers: &[
+        "港澳通行证",
+        "往来港澳通行证",
+        "回乡证",
+        "港澳居民来往内地通行证",
+        "gatxz",
+        "hxz",
+        "hkmacaopermit",
+        "homereturnpermit",
+        "eep",
+    ],
     check,
     alone: None,
     with_header: 0.8,

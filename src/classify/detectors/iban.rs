@@ -34,7 +34,11 @@ pub(crate) fn valid(v: &str) -> bool {
         } else {
             (c - b'A') as u32 + 10
         };
-        rem = if n >= 10 { (rem * 100 + n) % 97 } else { (rem * 10 + n) % 97 };
+        rem = if n >= 10 {
+            (rem * 100 + n) % 97
+        } else {
+            (rem * 10 + n) % 97
+        };
     }
     rem == 1
 }

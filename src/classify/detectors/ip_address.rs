@@ -6,7 +6,17 @@ use super::{Detector, Match, strong_if};
 pub const DETECTOR: Detector = Detector {
     category: "ip_address",
     validator: "IPv4 / IPv6 address syntax",
-    headers: &["ip地址", "登录ip", "ip", "ipaddress", "ipaddr", "clientip", "remoteip", "sourceip", "loginip"],
+    headers: &[
+        "ip地址",
+        "登录ip",
+        "ip",
+        "ipaddress",
+        "ipaddr",
+        "clientip",
+        "remoteip",
+        "sourceip",
+        "loginip",
+    ],
     check,
     alone: Some(0.8),
     with_header: 0.5,

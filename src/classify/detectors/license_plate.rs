@@ -8,7 +8,19 @@ use super::{Detector, Match, is_doc_letter, strong_if};
 pub const DETECTOR: Detector = Detector {
     category: "license_plate",
     validator: "mainland plate format (province + letter + 5-6 characters)",
-    headers: &["车牌", "车牌号", "车牌号码", "号牌号码", "cph", "cphm", "licenseplate", "plate", "plateno", "platenumber", "vehicleplate"],
+    headers: &[
+        "车牌",
+        "车牌号",
+        "车牌号码",
+        "号牌号码",
+        "cph",
+        "cphm",
+        "licenseplate",
+        "plate",
+        "plateno",
+        "platenumber",
+        "vehicleplate",
+    ],
     check,
     alone: Some(0.8),
     with_header: 0.6,
@@ -31,7 +43,9 @@ fn check(v: &str) -> Match {
             .all(|x| is_doc_letter(x.to_ascii_uppercase()) || x.is_ascii_digit())
         && {
             let last = c[c.len() - 1];
-            is_doc_letter(last.to_ascii_uppercase()) || last.is_ascii_digit() || "挂学警港澳".contains(last)
+            is_doc_letter(last.to_ascii_uppercase())
+                || last.is_ascii_digit()
+                || "挂学警港澳".contains(last)
         };
     strong_if(ok)
 }

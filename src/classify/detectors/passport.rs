@@ -8,7 +8,16 @@ use super::{Detector, Match};
 pub const DETECTOR: Detector = Detector {
     category: "passport",
     validator: "6-9 letters/digits with a digit (ICAO 9303 document number)",
-    headers: &["护照", "护照号", "护照号码", "hzhm", "passport", "passportno", "passportnumber", "traveldocument"],
+    headers: &[
+        "护照",
+        "护照号",
+        "护照号码",
+        "hzhm",
+        "passport",
+        "passportno",
+        "passportnumber",
+        "traveldocument",
+    ],
     check,
     alone: None,
     with_header: 0.8,

@@ -11,8 +11,23 @@ pub const DETECTOR: Detector = Detector {
     category: "phone",
     validator: "landline with area code or E.164",
     headers: &[
-        "电话", "电话号码", "座机", "固话", "固定电话", "联系电话", "dh", "dhhm", "gddh", "zj",
-        "phone", "phoneno", "phonenumber", "tel", "telephone", "landline", "fax",
+        "电话",
+        "电话号码",
+        "座机",
+        "固话",
+        "固定电话",
+        "联系电话",
+        "dh",
+        "dhhm",
+        "gddh",
+        "zj",
+        "phone",
+        "phoneno",
+        "phonenumber",
+        "tel",
+        "telephone",
+        "landline",
+        "fax",
     ],
     check,
     alone: Some(0.8),
@@ -51,7 +66,13 @@ mod tests {
 
     #[test]
     fn landlines_and_e164_but_not_counts_or_mobiles() {
-        for v in ["010-12345678", "(0755) 1234567", "021 6123 4567", "+44 20 7946 0958", "+1-202-555-0123"] {
+        for v in [
+            "010-12345678",
+            "(0755) 1234567",
+            "021 6123 4567",
+            "+44 20 7946 0958",
+            "+1-202-555-0123",
+        ] {
             assert_eq!(check(v), Match::Strong, "{v}");
         }
         for v in ["12", "13812346138", "0", "00441234567", "1234567890", "abc"] {

@@ -8,18 +8,56 @@ use super::{Detector, Match};
 pub const DETECTOR: Detector = Detector {
     category: "religion",
     validator: "religion vocabulary",
-    headers: &["宗教", "宗教信仰", "信仰", "zjxy", "zj", "religion", "faith", "belief"],
+    headers: &[
+        "宗教",
+        "宗教信仰",
+        "信仰",
+        "zjxy",
+        "zj",
+        "religion",
+        "faith",
+        "belief",
+    ],
     check,
     alone: Some(0.6),
     with_header: 0.8,
     specificity: 5,
 };
 
-const STRONG: &[&str] = &["佛教", "道教", "伊斯兰教", "基督教", "天主教", "东正教", "犹太教", "印度教", "新教", "喇嘛教", "藏传佛教"];
+const STRONG: &[&str] = &[
+    "佛教",
+    "道教",
+    "伊斯兰教",
+    "基督教",
+    "天主教",
+    "东正教",
+    "犹太教",
+    "印度教",
+    "新教",
+    "喇嘛教",
+    "藏传佛教",
+];
 const WEAK: &[&str] = &[
-    "无", "无宗教信仰", "不信教", "其他", "none", "buddhism", "buddhist", "christianity", "christian",
-    "islam", "muslim", "catholic", "catholicism", "judaism", "jewish", "hinduism", "hindu", "taoism",
-    "atheist", "other",
+    "无",
+    "无宗教信仰",
+    "不信教",
+    "其他",
+    "none",
+    "buddhism",
+    "buddhist",
+    "christianity",
+    "christian",
+    "islam",
+    "muslim",
+    "catholic",
+    "catholicism",
+    "judaism",
+    "jewish",
+    "hinduism",
+    "hindu",
+    "taoism",
+    "atheist",
+    "other",
 ];
 
 fn check(v: &str) -> Match {

@@ -7,7 +7,16 @@ use super::{Detector, Match, weak_if};
 pub const DETECTOR: Detector = Detector {
     category: "taiwan_permit",
     validator: "permit number format (8 digits, 10 digits [+letter], L/T + 8 digits)",
-    headers: &["台胞证", "台湾通行证", "往来台湾通行证", "台湾居民来往大陆通行证", "tbz", "twtxz", "taiwanpermit", "mtp"],
+    headers: &[
+        "台胞证",
+        "台湾通行证",
+        "往来台湾通行证",
+        "台湾居民来往大陆通行证",
+        "tbz",
+        "twtxz",
+        "taiwanpermit",
+        "mtp",
+    ],
     check,
     alone: None,
     with_header: 0.8,

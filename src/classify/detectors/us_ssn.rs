@@ -8,7 +8,12 @@ use super::{Detector, Match};
 pub const DETECTOR: Detector = Detector {
     category: "us_ssn",
     validator: "SSA number ranges (area, group, serial)",
-    headers: &["ssn", "socialsecurity", "socialsecuritynumber", "socialsecurityno"],
+    headers: &[
+        "ssn",
+        "socialsecurity",
+        "socialsecuritynumber",
+        "socialsecurityno",
+    ],
     check,
     alone: Some(0.9),
     with_header: 0.8,
@@ -23,7 +28,8 @@ fn check(v: &str) -> Match {
         return Match::No;
     }
     let (area, group, serial) = (&d[..3], &d[3..5], &d[5..]);
-    if area == "000" || area == "666" || area.starts_with('9') || group == "00" || serial == "0000" {
+    if area == "000" || area == "666" || area.starts_with('9') || group == "00" || serial == "0000"
+    {
         return Match::No;
     }
     if dashed { Match::Strong } else { Match::Weak }

@@ -1,0 +1,197 @@
+//! `steward_minors(column, after, as_of)`: rows whose birth date falls after `after` and
+//! on or before `as_of` (both `DATE` literals): with `after` = as-of minus 14 years, the
+//! rows of children under 14, whose data PIPL Art. 28 treats as sensitive.
+//!
+//! The birth date is the column's value when it is a date or timestamp, or the birth
+//! date encoded in a valid resident ID when it is text. Every column gets one in the
+//! scan's single aggregate (the classifier decides afterwards which counts matter), so
+//! text that cannot be an ID (not 15 or 18 characters) is rejected before any parsing.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use datafusion::arrow::array::{Array, ArrayRef, AsArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Date32Type, Field, FieldRef, UInt64Type};
+use datafusion::common::{Result, ScalarValue, exec_err};
+use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
+use datafusion::logical_expr::{
+    Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility,
+};
+use datafusion::physical_expr::expressions::Literal;
+
+pub(crate) const NAME: &str = "steward_minors";
+
+pub(crate) fn udaf() -> AggregateUDF {
+    AggregateUDF::from(Minors {
+        signature: Signature::any(3, Volatility::Immutable),
+    })
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Minors {
+    signature: Signature,
+}
+
+fn date_literal(e: &std::sync::Arc<dyn datafusion::physical_expr::PhysicalExpr>) -> Option<i32> {
+    match e.downcast_ref::<Literal>()?.value() {
+        ScalarValue::Date32(Some(d)) => Some(*d),
+        _ => None,
+    }
+}
+
+impl AggregateUDFImpl for Minors {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(DataType::UInt64)
+    }
+
+    fn accumulator(&self, acc_args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
+        let (Some(after), Some(as_of)) = (
+            acc_args.exprs.get(1).and_then(date_literal),
+            acc_args.exprs.get(2).and_then(date_literal),
+        ) else {
+            return exec_err!("{NAME}: the second and third arguments must be DATE literals");
+        };
+        Ok(Box::new(MinorsAccumulator {
+            after,
+            as_of,
+            count: 0,
+        }))
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
+        Ok(vec![Arc::new(Field::new(
+            format!("{}[count]", args.name),
+            DataType::UInt64,
+            false,
+        ))])
+    }
+}
+
+#[derive(Debug)]
+struct MinorsAccumulator {
+    /// Days since the epoch, exclusive.
+    after: i32,
+    /// Days since the epoch, inclusive.
+    as_of: i32,
+    count: u64,
+}
+
+fn epoch_days(d: NaiveDate) -> i32 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days() as i32
+}
+
+impl MinorsAccumulator {
+    fn counts(&self, days: i32) -> bool {
+        days > self.after && days <= self.as_of
+    }
+
+    fn id_birth(v: &str) -> Option<i32> {
+        let v = v.trim();
+        if v.len() != 18 && v.len() != 15 {
+            return None;
+        }
+        crate::udf::cn_resident_id::birth_date(v).map(epoch_days)
+    }
+}
+
+impl Accumulator for MinorsAccumulator {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let a = &values[0];
+        let n = match a.data_type() {
+            DataType::Utf8 => a
+                .as_string::<i32>()
+                .iter()
+                .flatten()
+                .filter_map(Self::id_birth)
+                .filter(|d| self.counts(*d))
+                .count(),
+            DataType::Utf8View => a
+                .as_string_view()
+                .iter()
+                .flatten()
+                .filter_map(Self::id_birth)
+                .filter(|d| self.counts(*d))
+                .count(),
+            DataType::LargeUtf8 => a
+                .as_string::<i64>()
+                .iter()
+                .flatten()
+                .filter_map(Self::id_birth)
+                .filter(|d| self.counts(*d))
+                .count(),
+            t if t.is_temporal() => {
+                let days = cast(a, &DataType::Date32)?;
+                days.as_primitive::<Date32Type>()
+                    .iter()
+                    .flatten()
+                    .filter(|d| self.counts(*d))
+                    .count()
+            }
+            _ => 0,
+        };
+        self.count += n as u64;
+        Ok(())
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
+        self.count += states[0]
+            .as_primitive::<UInt64Type>()
+            .iter()
+            .flatten()
+            .sum::<u64>();
+        Ok(())
+    }
+
+    fn state(&mut self) -> Result<Vec<ScalarValue>> {
+        Ok(vec![ScalarValue::UInt64(Some(self.count))])
+    }
+
+    fn evaluate(&mut self) -> Result<ScalarValue> {
+        Ok(ScalarValue::UInt64(Some(self.count)))
+    }
+
+    fn size(&self) -> usize {
+        size_of_val(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::arrow::array::StringArray;
+
+    #[test]
+    fn counts_ids_of_children_under_14() {
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let mut a = MinorsAccumulator {
+            after: epoch_days(NaiveDate::from_ymd_opt(2012, 11, 1).unwrap()),
+            as_of: epoch_days(as_of),
+            count: 0,
+        };
+        let id = |birth: &str| {
+            let first = format!("110105{birth}001");
+            format!(
+                "{first}{}",
+                crate::udf::cn_resident_id::check_char(first.as_bytes())
+            )
+        };
+        let values: ArrayRef = Arc::new(StringArray::from(vec![
+            Some(id("20150301")),
+            Some(id("19800101")),
+            Some(id("20121101")),
+            Some("junk".to_string()),
+            None,
+        ]));
+        a.update_batch(&[values]).unwrap();
+        assert_eq!(a.count, 1);
+    }
+}

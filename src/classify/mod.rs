@@ -81,17 +81,32 @@ pub fn classify_column<S: AsRef<str>>(name: &str, values: &[S]) -> Finding {
     let mut best: Option<(f64, u8, Finding)> = None;
     for d in DETECTORS {
         let hit = header.hit(d.headers);
-        let (mut strong, mut weak) = (0u64, 0u64);
-        if checked > 0 && (d.alone.is_some() || hit.is_some()) {
-            for v in &values {
-                match (d.check)(v) {
-                    Match::Strong => strong += 1,
-                    Match::Weak => weak += 1,
-                    Match::No => {}
+        // The lowest match rate that could still make this detector qualify; once more
+        // values have failed than that allows, the rest need not be checked.
+        let needed = match (d.alone, hit) {
+            (Some(a), Some(_)) => a.min(d.with_header),
+            (Some(a), None) => a,
+            (None, Some(_)) => d.with_header,
+            (None, None) => continue,
+        };
+        if checked == 0 {
+            continue;
+        }
+        let allowed_misses = ((1.0 - needed) * checked as f64).floor() as u64;
+        let (mut strong, mut weak, mut misses) = (0u64, 0u64, 0u64);
+        for v in &values {
+            match (d.check)(v) {
+                Match::Strong => strong += 1,
+                Match::Weak if hit.is_some() => weak += 1,
+                Match::Weak | Match::No => {
+                    misses += 1;
+                    if misses > allowed_misses {
+                        break;
+                    }
                 }
             }
         }
-        if checked == 0 {
+        if misses > allowed_misses {
             continue;
         }
         let strong_rate = strong as f64 / checked as f64;

@@ -105,3 +105,9 @@ fn every_category_is_registered_once_and_flags_follow_design() {
     assert!(pipl_sensitive("cn_resident_id") && pipl_sensitive("bank_card"));
     assert!(gdpr_special("health") && !gdpr_special("cn_mobile"));
 }
+
+#[test]
+fn passport_numbers_under_a_pinyin_header() {
+    let v = ["K1234567", "P12345678", "E1234567", "X7654321"];
+    assert_eq!(classify("hzh", &v), Some("passport"));
+}

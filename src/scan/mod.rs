@@ -660,13 +660,21 @@ async fn scan_dataset(
         .enumerate()
         .map(|(j, field)| {
             let base = profile_start + j * PROFILE_WIDTH;
+            let class = classification(field.name(), &row.strings(base + 5), row.u64(base + 6));
+            // The smallest and largest value of a personal column (a birth date, a
+            // mobile number read as an integer) are personal data: masked like samples.
+            let category = class.category.clone();
+            let shown = |v: Option<String>| match &category {
+                Some(c) => v.map(|v| mask_as(Some(c), &v)),
+                None => v,
+            };
             let text = is_text(field.data_type());
             let (min, max, min_len, max_len) = if text {
                 (None, None, row.opt_u64(base + 3), row.opt_u64(base + 4))
             } else {
                 (
-                    row.opt_string(base + 3),
-                    row.opt_string(base + 4),
+                    shown(row.opt_string(base + 3)),
+                    shown(row.opt_string(base + 4)),
                     None,
                     None,
                 )
@@ -681,11 +689,7 @@ async fn scan_dataset(
                 max,
                 min_length: min_len,
                 max_length: max_len,
-                classification: Some(classification(
-                    field.name(),
-                    &row.strings(base + 5),
-                    row.u64(base + 6),
-                )),
+                classification: Some(class),
             }
         })
         .collect();

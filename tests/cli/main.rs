@@ -1,6 +1,7 @@
 //! Integration tests: the real `steward` binary on `fixtures/`, in a temp dir with a
 //! cleared environment. Each test asserts exit code, stdout and stderr of one run.
 
+mod classify;
 mod rules_cmd;
 mod scan;
 

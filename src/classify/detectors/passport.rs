@@ -12,6 +12,8 @@ pub const DETECTOR: Detector = Detector {
         "护照",
         "护照号",
         "护照号码",
+        "hz",
+        "hzh",
         "hzhm",
         "passport",
         "passportno",

@@ -1,4 +1,5 @@
-//! `steward rules list`: every built-in check shorthand, format and SQL function, rendered
+//! `steward rules list`: every built-in check shorthand, format, personal-data detector
+//! and SQL function, rendered
 //! from the registries themselves so the list (and the README table made from it) cannot
 //! drift from the code.
 
@@ -91,6 +92,27 @@ pub fn entries() -> Vec<Entry> {
             summary: format!("{} [{}]", f.summary, f.validator),
             status: f.status,
             since: f.since,
+        });
+    }
+    for d in crate::classify::DETECTORS {
+        let mut flags = Vec::new();
+        if crate::classify::pipl_sensitive(d.category) {
+            flags.push("PIPL sensitive");
+        }
+        if crate::classify::gdpr_special(d.category) {
+            flags.push("GDPR special");
+        }
+        flags.push(if d.alone.is_some() {
+            "values decide alone"
+        } else {
+            "header-led"
+        });
+        out.push(Entry {
+            kind: "detector",
+            id: d.category.to_string(),
+            summary: format!("{} ({})", d.validator, flags.join(", ")),
+            status: "stable",
+            since: "0.1.0",
         });
     }
     for f in crate::udf::registry() {

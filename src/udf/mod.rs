@@ -69,6 +69,16 @@ fn gender_text(s: &str) -> Option<String> {
     cn_resident_id::gender(s).map(String::from)
 }
 
+/// The most specific personal-data category whose detector is sure of this one value
+/// on its own (a checksum passed, a specific format); header-led categories never.
+fn pii_category(s: &str) -> Option<String> {
+    crate::classify::DETECTORS
+        .iter()
+        .filter(|d| d.alone.is_some() && (d.check)(s) == crate::classify::Match::Strong)
+        .max_by_key(|d| d.specificity)
+        .map(|d| d.category.to_string())
+}
+
 /// The ordered registry. Names are never renamed or reused.
 const ENTRIES: &[Entry] = &[
     Entry {
@@ -133,6 +143,15 @@ const ENTRIES: &[Entry] = &[
             "SELECT cn_uscc_valid('91350100M000100Y43')",
         ),
         body: Body::Bool(cn_uscc::is_valid),
+    },
+    Entry {
+        info: stable(
+            "pii_category",
+            "pii_category(text) -> text",
+            "personal-data category id a single value proves on its own (checksum or specific format), else null",
+            "SELECT pii_category('11010519491231002X')",
+        ),
+        body: Body::Text(pii_category),
     },
 ];
 

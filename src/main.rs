@@ -53,6 +53,16 @@ steward classify fixtures/customers.csv\n  \
 steward classify exports/ --format json --output classification.json"
     )]
     Classify(ClassifyArgs),
+    /// Write a starter rule file from a dataset's profile and classification
+    #[command(
+        long_about = "Write a starter rule file from a dataset's profile and classification.\n\n\
+required where nulls are rare, formats from detected categories, not_future / \
+fresh_within on date and timestamp columns, unique on key-like columns, exact duplicates \
+on ID and mobile columns. No data value is written. `steward scan` accepts the file \
+unchanged; review it before relying on it.\n\n\
+Example:\n  steward suggest fixtures/customers.csv --output rules/customers.yaml"
+    )]
+    Suggest(SuggestArgs),
     /// Validate rule files, or list the built-in checks, formats and SQL functions
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -99,6 +109,18 @@ struct ClassifyArgs {
     /// Reference date for counting minors (YYYY-MM-DD); default today
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     as_of: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    source: SourceArgs,
+}
+
+#[derive(Args)]
+struct SuggestArgs {
+    /// One data file (.csv .tsv .parquet .json .ndjson .jsonl)
+    #[arg(value_name = "DATA")]
+    data: String,
+    /// Write the rule file to FILE (atomically) instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
     #[command(flatten)]
     source: SourceArgs,
 }
@@ -152,6 +174,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Classify(args) => run_classify(args),
+        Command::Suggest(args) => run_suggest(args),
         Command::Rules(RulesCommand::Check { paths }) => steward::rules::load(&paths).map(|rs| {
             let checks: usize = rs.datasets.iter().map(|d| d.checks.len()).sum();
             eprintln!("ok: {} rule file(s), {} check(s)", rs.files.len(), checks);
@@ -238,6 +261,33 @@ fn run_classify(args: ClassifyArgs) -> steward::Result<Outcome> {
         ClassifyFormat::Table => steward::report::classification::render(&report),
         ClassifyFormat::Json => steward::report::render(&report, Format::Json),
     };
+    match &args.output {
+        Some(path) => steward::output::write_atomic(path, text.as_bytes())?,
+        None => print_stdout(&text)?,
+    }
+    Ok(Outcome::Passed)
+}
+
+fn run_suggest(args: SuggestArgs) -> steward::Result<Outcome> {
+    let opts = steward::scan::ScanOptions {
+        data: vec![args.data],
+        source: SourceOptions {
+            encoding: args.source.encoding,
+            format: args.source.input_format,
+        },
+        samples: 0,
+        progress: std::io::stderr().is_terminal(),
+        ..Default::default()
+    };
+    let report = runtime()?.block_on(steward::scan::scan(&opts))?;
+    let [dataset] = report.datasets.as_slice() else {
+        return Err(Error::Usage(format!(
+            "suggest writes one rule file for one dataset; {} matched {} files",
+            opts.data[0],
+            report.datasets.len()
+        )));
+    };
+    let text = steward::classify::suggest::rule_file(dataset, &report.run.as_of);
     match &args.output {
         Some(path) => steward::output::write_atomic(path, text.as_bytes())?,
         None => print_stdout(&text)?,

@@ -19,6 +19,7 @@
 
 pub mod detectors;
 mod header;
+pub mod suggest;
 
 pub use detectors::{DETECTORS, Detector, Match};
 pub use header::normalize as normalize_header;

@@ -86,3 +86,51 @@ fn evidence_flags_and_no_raw_values() {
         }
     }
 }
+
+#[test]
+fn suggested_rules_are_accepted_by_scan_unchanged() {
+    let t = CliTest::new();
+    for data in [
+        "fixtures/customers.csv",
+        "fixtures/classify/customers_pinyin.csv",
+        "fixtures/orders.parquet",
+    ] {
+        let r = t.run(&["suggest", data, "--output", "suggested.yaml"]);
+        assert_eq!(r.code, 0, "{data}: {}", r.stderr);
+        let rules = std::fs::read_to_string(t.path("suggested.yaml")).unwrap();
+        let scan = t.run(&[
+            "scan",
+            data,
+            "--rules",
+            "suggested.yaml",
+            "--format",
+            "json",
+        ]);
+        assert!(
+            scan.code == 0 || scan.code == 1,
+            "{data}: {}\n{rules}",
+            scan.stderr
+        );
+        if data.ends_with("pinyin.csv") {
+            for line in [
+                "key: [khbh]",
+                "sfzh: { required: true, format: cn_resident_id }",
+                "col_7: { required: true, format: cn_resident_id }",
+                "xb: { required: true, allowed: [男, 女, M, F] }",
+                "exact: [[sfzh], [sjhm], [col_7]]",
+            ] {
+                assert!(rules.contains(line), "missing {line:?} in\n{rules}");
+            }
+        }
+    }
+    std::fs::create_dir(t.path("two")).unwrap();
+    t.write("two/a.csv", "id,n\n1,2\n");
+    t.write("two/b.csv", "id,n\n1,2\n");
+    let r = t.run(&["suggest", "two"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("one rule file for one dataset"),
+        "{}",
+        r.stderr
+    );
+}

@@ -45,7 +45,7 @@ steward scan crm_gbk.csv --encoding gbk --rules rules/customer-core.yaml --as-of
     #[command(
         long_about = "Find the columns that hold personal data, and which kind.\n\n\
 Each column's header (English, Chinese, pinyin, pinyin initials) and a sample of up to \
-10,000 of its distinct values go through one detector per category (checksums where the \
+2,000 of its distinct values go through one detector per category (checksums where the \
 category has one). The JSON output is the scan report model with columns classified and \
 no checks. Values are never printed.\n\n\
 Examples:\n  \

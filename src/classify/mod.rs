@@ -26,7 +26,7 @@ pub use header::normalize as normalize_header;
 
 /// Values sampled per column for classification (distinct, chosen by hash so the sample
 /// is the same whatever the partitioning).
-pub const SAMPLE_VALUES: usize = 10_000;
+pub const SAMPLE_VALUES: usize = 2_000;
 
 /// What a classification rests on, for a reviewer to check.
 #[derive(Debug, Clone, PartialEq)]

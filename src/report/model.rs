@@ -255,7 +255,7 @@ pub struct Classification {
 pub struct Evidence {
     /// The header keyword that matched the column name.
     pub header_hit: Option<String>,
-    /// Distinct non-blank values sampled (up to 10,000) and checked.
+    /// Distinct non-blank values sampled (up to 2,000) and checked.
     pub values_checked: u64,
     /// Of those, values the chosen detector accepted.
     pub values_matched: u64,

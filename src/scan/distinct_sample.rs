@@ -7,7 +7,7 @@
 //! held, most rows are rejected by one hash and one comparison. The values are raw; they
 //! stay in memory for the detectors and are never written anywhere.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
@@ -70,10 +70,7 @@ impl AggregateUDFImpl for DistinctSample {
         let Some(k) = k else {
             return exec_err!("{NAME}: the second argument must be a non-negative integer literal");
         };
-        Ok(Box::new(SampleAccumulator {
-            k,
-            values: BTreeSet::new(),
-        }))
+        Ok(Box::new(SampleAccumulator::new(k)))
     }
 
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
@@ -92,27 +89,53 @@ impl AggregateUDFImpl for DistinctSample {
 #[derive(Debug)]
 struct SampleAccumulator {
     k: usize,
-    /// (hash, value) of the `k` smallest hashes.
-    values: BTreeSet<(u64, String)>,
+    /// hash -> value for the `k` smallest hashes. Keyed by the 64-bit hash alone: two
+    /// different values with the same hash count once, which a sample can afford.
+    values: BTreeMap<u64, String>,
+    /// Bytes held by the values, for `size()` (called after every batch).
+    bytes: usize,
+    /// Once `k` values are held, only hashes below this one get in (the largest held).
+    threshold: u64,
+    /// The keys of `values`, for an O(1) "already held?" on every row.
+    held: hashbrown::HashSet<u64>,
 }
 
 impl SampleAccumulator {
+    fn new(k: usize) -> Self {
+        Self {
+            k,
+            values: BTreeMap::new(),
+            bytes: 0,
+            threshold: u64::MAX,
+            held: hashbrown::HashSet::new(),
+        }
+    }
+
     fn offer(&mut self, v: &str) {
         self.offer_hashed(hash(v), || v.to_string());
     }
 
     /// Whether a value of hash `h` would be kept.
     fn wants(&self, h: u64) -> bool {
-        self.k > 0
-            && (self.values.len() < self.k || self.values.last().is_some_and(|(max, _)| h <= *max))
+        self.k > 0 && (self.values.len() < self.k || h < self.threshold) && !self.held.contains(&h)
     }
 
     fn offer_hashed(&mut self, h: u64, value: impl FnOnce() -> String) {
         if !self.wants(h) {
             return;
         }
-        if self.values.insert((h, value())) && self.values.len() > self.k {
-            self.values.pop_last();
+        let value = value();
+        self.bytes += value.capacity();
+        self.values.insert(h, value);
+        self.held.insert(h);
+        if self.values.len() > self.k
+            && let Some((dropped_hash, dropped)) = self.values.pop_last()
+        {
+            self.bytes -= dropped.capacity();
+            self.held.remove(&dropped_hash);
+        }
+        if self.values.len() >= self.k {
+            self.threshold = self.values.last_key_value().map_or(u64::MAX, |(h, _)| *h);
         }
     }
 
@@ -164,15 +187,15 @@ impl SampleAccumulator {
 
     fn to_scalar(&self) -> ScalarValue {
         // Sorted by value, so the output does not reveal the hash order.
-        let mut values: Vec<&str> = self.values.iter().map(|(_, v)| v.as_str()).collect();
+        let mut values: Vec<&str> = self.values.values().map(String::as_str).collect();
         values.sort_unstable();
         let array: StringArray = values.into_iter().map(Some).collect();
         SingleRowListArrayBuilder::new(Arc::new(array)).build_list_scalar()
     }
 
     fn state_scalars(&self) -> Vec<ScalarValue> {
-        let hashes: UInt64Array = self.values.iter().map(|(h, _)| Some(*h)).collect();
-        let values: StringArray = self.values.iter().map(|(_, v)| Some(v.as_str())).collect();
+        let hashes: UInt64Array = self.values.keys().map(|h| Some(*h)).collect();
+        let values: StringArray = self.values.values().map(|v| Some(v.as_str())).collect();
         vec![
             SingleRowListArrayBuilder::new(Arc::new(hashes)).build_list_scalar(),
             SingleRowListArrayBuilder::new(Arc::new(values)).build_list_scalar(),
@@ -211,12 +234,7 @@ impl Accumulator for SampleAccumulator {
     }
 
     fn size(&self) -> usize {
-        size_of_val(self)
-            + self
-                .values
-                .iter()
-                .map(|(_, v)| v.capacity() + 48)
-                .sum::<usize>()
+        size_of_val(self) + self.bytes + self.values.len() * 48 + self.held.capacity() * 9
     }
 }
 
@@ -225,14 +243,11 @@ mod tests {
     use super::*;
 
     fn sample(k: usize, values: &[&str]) -> Vec<String> {
-        let mut a = SampleAccumulator {
-            k,
-            values: BTreeSet::new(),
-        };
+        let mut a = SampleAccumulator::new(k);
         for v in values {
             a.offer(v);
         }
-        a.values.into_iter().map(|(_, v)| v).collect()
+        a.values.into_values().collect()
     }
 
     #[test]

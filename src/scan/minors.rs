@@ -86,7 +86,8 @@ struct MinorsAccumulator {
 }
 
 fn epoch_days(d: NaiveDate) -> i32 {
-    (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days() as i32
+    // 719,163 days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
+    chrono::Datelike::num_days_from_ce(&d) - 719_163
 }
 
 impl MinorsAccumulator {

@@ -256,8 +256,8 @@ impl TextFn {
 }
 
 fn days_since_epoch(d: NaiveDate) -> i32 {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
-    (d - epoch).num_days() as i32
+    // 719,163 days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
+    chrono::Datelike::num_days_from_ce(&d) - 719_163
 }
 
 #[cfg(test)]

@@ -19,7 +19,6 @@ use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{
     Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility,
 };
-use datafusion::physical_expr::expressions::Literal;
 
 pub(crate) const NAME: &str = "steward_distinct_sample";
 
@@ -59,17 +58,7 @@ impl AggregateUDFImpl for DistinctSample {
     }
 
     fn accumulator(&self, acc_args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        let k = acc_args
-            .exprs
-            .get(1)
-            .and_then(|e| e.downcast_ref::<Literal>())
-            .and_then(|l| match l.value() {
-                ScalarValue::Int64(Some(n)) if *n >= 0 => Some(*n as usize),
-                _ => None,
-            });
-        let Some(k) = k else {
-            return exec_err!("{NAME}: the second argument must be a non-negative integer literal");
-        };
+        let k = super::count_literal(NAME, acc_args.exprs.get(1))?;
         Ok(Box::new(SampleAccumulator::new(k)))
     }
 

@@ -26,7 +26,6 @@ use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{
     Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility,
 };
-use datafusion::physical_expr::expressions::Literal;
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
 
@@ -79,17 +78,7 @@ impl AggregateUDFImpl for Duplicates {
     }
 
     fn accumulator(&self, acc_args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        let limit = acc_args
-            .exprs
-            .last()
-            .and_then(|e| e.downcast_ref::<Literal>())
-            .and_then(|l| match l.value() {
-                ScalarValue::Int64(Some(n)) if *n >= 0 => Some(*n as usize),
-                _ => None,
-            });
-        let Some(limit) = limit else {
-            return exec_err!("{NAME}: the last argument must be a non-negative integer literal");
-        };
+        let limit = super::count_literal(NAME, acc_args.exprs.last())?;
         Ok(Box::new(DuplicatesAccumulator::new(limit)))
     }
 

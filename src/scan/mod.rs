@@ -807,6 +807,25 @@ async fn scan_dataset(
     })
 }
 
+/// The count argument of one of steward's aggregate functions (`steward_sample(v, 5)`):
+/// a non-negative integer literal, else an error naming the function.
+pub(crate) fn count_literal(
+    function: &str,
+    arg: Option<&std::sync::Arc<dyn datafusion::physical_expr::PhysicalExpr>>,
+) -> datafusion::common::Result<usize> {
+    use datafusion::common::ScalarValue;
+    use datafusion::physical_expr::expressions::Literal;
+    match arg
+        .and_then(|e| e.downcast_ref::<Literal>())
+        .map(Literal::value)
+    {
+        Some(ScalarValue::Int64(Some(n))) if *n >= 0 => Ok(*n as usize),
+        _ => datafusion::common::exec_err!(
+            "{function}: the count argument must be a non-negative integer literal"
+        ),
+    }
+}
+
 /// Per column in the aggregate: count, blanks, distinct, min, max, value sample, minors.
 const PROFILE_WIDTH: usize = 7;
 

@@ -11,12 +11,11 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, ListArray};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
-use datafusion::common::{Result, ScalarValue, exec_err};
+use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{
     Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility,
 };
-use datafusion::physical_expr::expressions::Literal;
 
 pub(crate) const NAME: &str = "steward_sample";
 
@@ -58,17 +57,7 @@ impl AggregateUDFImpl for SampleSmallest {
     }
 
     fn accumulator(&self, acc_args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        let limit = acc_args
-            .exprs
-            .get(1)
-            .and_then(|e| e.downcast_ref::<Literal>())
-            .and_then(|l| match l.value() {
-                ScalarValue::Int64(Some(n)) if *n >= 0 => Some(*n as usize),
-                _ => None,
-            });
-        let Some(limit) = limit else {
-            return exec_err!("{NAME}: the second argument must be a non-negative integer literal");
-        };
+        let limit = super::count_literal(NAME, acc_args.exprs.get(1))?;
         Ok(Box::new(SampleAccumulator {
             limit,
             values: BTreeSet::new(),

@@ -9,17 +9,7 @@ use super::{Detector, Match, is_doc_letter, strong_if};
 pub const DETECTOR: Detector = Detector {
     category: "cn_passport",
     validator: "PRC passport number format (E/G + 8 digits, E + letter + 7 digits)",
-    headers: &[
-        "护照",
-        "护照号",
-        "护照号码",
-        "hz",
-        "hzh",
-        "hzhm",
-        "passport",
-        "passportno",
-        "passportnumber",
-    ],
+    headers: super::passport::HEADERS,
     check,
     alone: Some(0.9),
     with_header: 0.6,

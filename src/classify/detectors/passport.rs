@@ -5,21 +5,24 @@
 
 use super::{Detector, Match};
 
+/// Passport headers, shared with `cn_passport`.
+pub(super) const HEADERS: &[&str] = &[
+    "护照",
+    "护照号",
+    "护照号码",
+    "hz",
+    "hzh",
+    "hzhm",
+    "passport",
+    "passportno",
+    "passportnumber",
+    "traveldocument",
+];
+
 pub const DETECTOR: Detector = Detector {
     category: "passport",
     validator: "6-9 letters/digits with a digit (ICAO 9303 document number)",
-    headers: &[
-        "护照",
-        "护照号",
-        "护照号码",
-        "hz",
-        "hzh",
-        "hzhm",
-        "passport",
-        "passportno",
-        "passportnumber",
-        "traveldocument",
-    ],
+    headers: HEADERS,
     check,
     alone: None,
     with_header: 0.8,

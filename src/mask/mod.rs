@@ -1,6 +1,14 @@
-//! Masking of personal data.
+//! Masking of personal data: the methods (one file each), keys, the policy file and the
+//! streaming `mask` / `unmask` pipelines.
 //!
-//! For now this holds the partial mask used for report samples; the `mask` command's
-//! methods (tokenize, encrypt, ...) will live beside it, one file each.
+//! `partial` also masks report samples. The methods are pure functions over one value;
+//! `pipeline` applies them to record batches read through DataFusion and writes CSV,
+//! Parquet or NDJSON atomically with a sidecar manifest.
 
+pub mod encrypt;
+pub mod generalize;
+pub mod keys;
 pub mod partial;
+pub mod pipeline;
+pub mod policy;
+pub mod tokenize;

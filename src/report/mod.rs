@@ -6,6 +6,7 @@
 pub mod classification;
 mod junit;
 mod markdown;
+pub mod masking;
 pub mod model;
 mod table;
 

@@ -363,7 +363,7 @@ impl Ctx<'_> {
 
 /// Read a serde-saphyr error as `file:line:col: message` with a suggestion when serde
 /// names the expected alternatives.
-fn yaml_error(path: &Path, err: &serde_saphyr::Error) -> RuleDiagnostic {
+pub(crate) fn yaml_error(path: &Path, err: &serde_saphyr::Error) -> RuleDiagnostic {
     let (line, col) = err
         .location()
         .map(|l| (l.line(), l.column()))

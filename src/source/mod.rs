@@ -39,7 +39,7 @@ impl InputFormat {
         }
     }
 
-    fn from_path(path: &Path) -> Option<InputFormat> {
+    pub fn from_path(path: &Path) -> Option<InputFormat> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         Some(match ext.as_str() {
             "csv" => InputFormat::Csv,

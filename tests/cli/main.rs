@@ -2,6 +2,7 @@
 //! cleared environment. Each test asserts exit code, stdout and stderr of one run.
 
 mod classify;
+mod mask;
 mod rules_cmd;
 mod scan;
 
@@ -44,6 +45,10 @@ impl CliTest {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_env(args, &[])
+    }
+
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let Output {
             status,
             stdout,
@@ -53,6 +58,7 @@ impl CliTest {
             .current_dir(self.dir.path())
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .envs(env.iter().copied())
             .args(args)
             .output()
             .unwrap();

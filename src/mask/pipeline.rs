@@ -1,0 +1,538 @@
+//! `steward mask` and `steward unmask`: read an extract through DataFusion one record
+//! batch at a time (one partition, so row order is kept), apply each column's method,
+//! and write CSV, Parquet or NDJSON (by the output's extension) to a temporary file that
+//! is renamed into place only when everything succeeded. Memory is bounded by the batch.
+//!
+//! CSV inputs are read with every column as text, so columns that are not masked are
+//! written back exactly as they were. `mask` then classifies its own output and reports
+//! any column that still holds detectable personal data in clear.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::prelude::{SessionConfig, SessionContext};
+use futures::StreamExt;
+
+use super::encrypt::{self, DecryptError};
+use super::generalize::generalize;
+use super::keys::Key;
+use super::policy::{self, Method};
+use super::{partial, tokenize};
+use crate::error::{Error, Origin, Result, RuleDiagnostic};
+use crate::source::{self, Input, InputFormat, SourceOptions};
+
+#[derive(Debug, Clone)]
+pub struct MaskOptions {
+    pub data: String,
+    pub policy: PathBuf,
+    pub output: PathBuf,
+    pub source: SourceOptions,
+    pub key_file: Option<PathBuf>,
+    pub dry_run: bool,
+}
+
+/// What happened to one column.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ColumnSummary {
+    pub column: String,
+    pub category: Option<String>,
+    pub method: String,
+    /// Declared in the policy (else chosen by `auto`, or kept).
+    pub explicit: bool,
+    pub values_changed: u64,
+    /// A category the classifier still finds in the output, in clear.
+    pub still_detected: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MaskSummary {
+    pub input: String,
+    pub output: Option<String>,
+    pub rows: u64,
+    pub key_id: Option<String>,
+    pub policy_sha256: String,
+    pub columns: Vec<ColumnSummary>,
+}
+
+impl MaskSummary {
+    /// Columns that should be protected but are still detectable in clear.
+    pub fn leaks(&self) -> Vec<&ColumnSummary> {
+        self.columns
+            .iter()
+            .filter(|c| c.still_detected.is_some())
+            .collect()
+    }
+}
+
+fn session() -> SessionContext {
+    // One partition keeps the row order.
+    let ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(1));
+    crate::udf::register_all(&ctx);
+    ctx
+}
+
+fn one_input(data: &str, opts: &SourceOptions) -> Result<Input> {
+    let mut inputs = source::expand(&[data.to_string()], opts)?;
+    if inputs.len() != 1 {
+        return Err(Error::Usage(format!(
+            "{data}: expected one data file, found {}",
+            inputs.len()
+        )));
+    }
+    Ok(inputs.remove(0))
+}
+
+/// Register `input` (CSV with every column as text) and stream its batches to `each`.
+async fn for_each_batch(
+    input: &Input,
+    opts: &SourceOptions,
+    mut each: impl FnMut(RecordBatch, u64) -> Result<()>,
+) -> Result<()> {
+    let ctx = session();
+    let text_all: source::TextColumns =
+        if matches!(input.format, InputFormat::Csv | InputFormat::Tsv) {
+            // Learn the column count, then read them all as text.
+            source::register(&ctx, input, "probe", opts, &Default::default()).await?;
+            let probe = ctx.table_provider("probe").await.map_err(Error::internal)?;
+            (0..probe.schema().fields().len()).collect()
+        } else {
+            Default::default()
+        };
+    source::register(&ctx, input, "t", opts, &text_all).await?;
+    let df = ctx
+        .sql("SELECT * FROM t")
+        .await
+        .map_err(|e| source::read_error(input, opts, &e))?;
+    let mut stream = df
+        .execute_stream()
+        .await
+        .map_err(|e| source::read_error(input, opts, &e))?;
+    let mut row = 0u64;
+    while let Some(batch) = stream.next().await {
+        let batch = batch.map_err(|e| source::read_error(input, opts, &e))?;
+        let n = batch.num_rows() as u64;
+        each(batch, row)?;
+        row += n;
+    }
+    Ok(())
+}
+
+/// Batches to one of the output formats, in a temporary file beside the target.
+enum Sink {
+    Csv(datafusion::arrow::csv::Writer<tempfile::NamedTempFile>),
+    Parquet(datafusion::parquet::arrow::ArrowWriter<tempfile::NamedTempFile>),
+    Json(datafusion::arrow::json::LineDelimitedWriter<tempfile::NamedTempFile>),
+}
+
+impl Sink {
+    fn new(path: &Path, schema: SchemaRef, metadata: &[(&str, String)]) -> Result<Sink> {
+        let fail = |e: std::io::Error| Error::Output {
+            path: path.to_path_buf(),
+            source: e,
+        };
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".steward-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(fail)?;
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        Ok(match ext.as_str() {
+            "csv" | "tsv" => Sink::Csv(
+                datafusion::arrow::csv::WriterBuilder::new()
+                    .with_header(true)
+                    .with_delimiter(if ext == "tsv" { b'\t' } else { b',' })
+                    .build(tmp),
+            ),
+            "parquet" | "pq" => {
+                use datafusion::parquet::file::metadata::KeyValue;
+                let kv = metadata
+                    .iter()
+                    .map(|(k, v)| KeyValue::new(k.to_string(), v.clone()))
+                    .collect();
+                let props = datafusion::parquet::file::properties::WriterProperties::builder()
+                    .set_key_value_metadata(Some(kv))
+                    .build();
+                Sink::Parquet(
+                    datafusion::parquet::arrow::ArrowWriter::try_new(tmp, schema, Some(props))
+                        .map_err(|e| Error::internal(format!("parquet writer: {e}")))?,
+                )
+            }
+            "json" | "ndjson" | "jsonl" => Sink::Json(
+                // Explicit nulls, so a redacted column is still a column.
+                datafusion::arrow::json::WriterBuilder::new()
+                    .with_explicit_nulls(true)
+                    .build::<_, datafusion::arrow::json::writer::LineDelimited>(tmp),
+            ),
+            _ => {
+                return Err(Error::Usage(format!(
+                    "{}: unknown output format; expected a .csv, .tsv, .parquet, .json, .ndjson or .jsonl file name",
+                    path.display()
+                )));
+            }
+        })
+    }
+
+    fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        let r = match self {
+            Sink::Csv(w) => w.write(batch),
+            Sink::Parquet(w) => w.write(batch).map_err(Into::into),
+            Sink::Json(w) => w.write(batch),
+        };
+        r.map_err(|e| Error::internal(format!("writing output: {e}")))
+    }
+
+    /// Finish the file and move it into place.
+    fn finish(self, path: &Path) -> Result<()> {
+        let tmp = match self {
+            Sink::Csv(w) => w.into_inner(),
+            Sink::Parquet(w) => w
+                .into_inner()
+                .map_err(|e| Error::internal(format!("finishing parquet output: {e}")))?,
+            Sink::Json(mut w) => {
+                w.finish()
+                    .map_err(|e| Error::internal(format!("finishing output: {e}")))?;
+                w.into_inner()
+            }
+        };
+        let mut tmp = tmp;
+        tmp.flush().map_err(|e| Error::Output {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        tmp.persist(path).map_err(|e| Error::Output {
+            path: path.to_path_buf(),
+            source: e.error,
+        })?;
+        Ok(())
+    }
+}
+
+/// One value through one method; `None` is null.
+fn apply(method: &Method, category: Option<&str>, key: Option<&Key>, v: &str) -> Option<String> {
+    match method {
+        Method::Keep => Some(v.to_string()),
+        Method::Partial {
+            keep_first,
+            keep_last,
+        } => Some(match (keep_first, keep_last, category) {
+            (None, None, Some("bank_card" | "credit_card" | "iban")) => keep_ends(v, 0, 4),
+            (None, None, Some("cn_resident_id")) => keep_ends(v, 6, 4),
+            (None, None, c) => partial::mask_as(c, v),
+            (f, l, _) => keep_ends(v, f.unwrap_or(0), l.unwrap_or(0)),
+        }),
+        Method::Redact { with } => with.clone(),
+        Method::Tokenize { format_preserving } => {
+            let key = key?;
+            Some(if *format_preserving {
+                tokenize::token_preserving(key, v)
+            } else {
+                tokenize::token(key, v)
+            })
+        }
+        Method::Encrypt => Some(encrypt::encrypt(key?, v)),
+        Method::Generalize(to) => generalize(to, v),
+    }
+}
+
+/// Keep `first` and `last` characters, `*` between (all `*` when too short).
+fn keep_ends(v: &str, first: usize, last: usize) -> String {
+    let chars: Vec<char> = v.chars().collect();
+    let n = chars.len();
+    if first + last >= n {
+        return "*".repeat(n);
+    }
+    let mut out: String = chars[..first].iter().collect();
+    out.extend(std::iter::repeat_n('*', n - first - last));
+    out.extend(&chars[n - last..]);
+    out
+}
+
+fn as_text(array: &ArrayRef) -> Result<StringArray> {
+    let text = cast(array, &DataType::Utf8).map_err(Error::internal)?;
+    Ok(text.as_string::<i32>().clone())
+}
+
+/// Mask one extract by a policy. With `dry_run`, only the plan is returned.
+pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
+    let policy = policy::load(&opts.policy)?;
+    let input = one_input(&opts.data, &opts.source)?;
+    if opts.output.exists()
+        && std::fs::canonicalize(&opts.output).ok() == std::fs::canonicalize(&input.path).ok()
+    {
+        return Err(Error::Usage("the output must not be the input file".into()));
+    }
+    let classified = crate::scan::scan(&crate::scan::ScanOptions {
+        data: vec![opts.data.clone()],
+        source: opts.source,
+        samples: 0,
+        ..Default::default()
+    })
+    .await?;
+    let dataset = &classified.datasets[0];
+    let names: Vec<&str> = dataset.columns.iter().map(|c| c.name.as_str()).collect();
+    let unknown: Vec<RuleDiagnostic> = policy
+        .columns
+        .iter()
+        .filter(|(name, _)| !names.contains(&name.as_str()))
+        .map(
+            |(name, (_, origin)): (&String, &(Method, Origin))| RuleDiagnostic {
+                origin: origin.clone(),
+                message: format!(
+                    "column '{name}' is not in {} (its columns: {})",
+                    opts.data,
+                    names.join(", ")
+                ),
+                help: crate::error::did_you_mean(name, names.iter().copied()),
+            },
+        )
+        .collect();
+    if !unknown.is_empty() {
+        return Err(Error::RuleFile(unknown));
+    }
+    let mut columns: Vec<ColumnSummary> = Vec::new();
+    let mut methods: Vec<Method> = Vec::new();
+    for c in &dataset.columns {
+        let category = c.classification.as_ref().and_then(|k| k.category.clone());
+        let (method, explicit) = match policy.columns.get(&c.name) {
+            Some((m, _)) => (m.clone(), true),
+            None => match (&category, policy.auto) {
+                (Some(cat), true) => (Method::default_for(cat), false),
+                _ => (Method::Keep, false),
+            },
+        };
+        columns.push(ColumnSummary {
+            column: c.name.clone(),
+            category,
+            method: method.name(),
+            explicit,
+            values_changed: 0,
+            still_detected: None,
+        });
+        methods.push(method);
+    }
+    let key = if !opts.dry_run && methods.iter().any(Method::needs_key) {
+        Some(Key::load(opts.key_file.as_deref())?)
+    } else {
+        None
+    };
+    let mut summary = MaskSummary {
+        input: input.path.display().to_string(),
+        output: None,
+        rows: 0,
+        key_id: key.as_ref().map(|k| k.id().to_string()),
+        policy_sha256: policy.sha256.clone(),
+        columns,
+    };
+    if opts.dry_run {
+        return Ok(summary);
+    }
+
+    let mut sink: Option<(Sink, SchemaRef)> = None;
+    let metadata = [
+        ("steward.policy_sha256", policy.sha256.clone()),
+        (
+            "steward.key_id",
+            key.as_ref().map(|k| k.id().to_string()).unwrap_or_default(),
+        ),
+    ];
+    for_each_batch(&input, &opts.source, |batch, _| {
+        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
+        for (i, method) in methods.iter().enumerate() {
+            let col = batch.column(i);
+            if *method == Method::Keep {
+                arrays.push(col.clone());
+                continue;
+            }
+            let text = as_text(col)?;
+            let category = summary.columns[i].category.clone();
+            let out: StringArray = text
+                .iter()
+                .map(|v| {
+                    let v = v?;
+                    let m = apply(method, category.as_deref(), key.as_ref(), v);
+                    if m.as_deref() != Some(v) {
+                        summary.columns[i].values_changed += 1;
+                    }
+                    m
+                })
+                .collect();
+            arrays.push(Arc::new(out));
+        }
+        let schema = match &sink {
+            Some((_, s)) => s.clone(),
+            None => {
+                let fields: Vec<Field> = batch
+                    .schema()
+                    .fields()
+                    .iter()
+                    .zip(&methods)
+                    .map(|(f, m)| match m {
+                        Method::Keep => f.as_ref().clone(),
+                        _ => Field::new(f.name(), DataType::Utf8, true),
+                    })
+                    .collect();
+                let s: SchemaRef = Arc::new(Schema::new(fields));
+                sink = Some((Sink::new(&opts.output, s.clone(), &metadata)?, s.clone()));
+                s
+            }
+        };
+        let masked = RecordBatch::try_new(schema, arrays).map_err(Error::internal)?;
+        summary.rows += masked.num_rows() as u64;
+        sink.as_mut().map(|(w, _)| w.write(&masked)).transpose()?;
+        Ok(())
+    })
+    .await?;
+    let Some((sink, _)) = sink else {
+        return Err(Error::data(&input.path, "no data rows to mask"));
+    };
+    sink.finish(&opts.output)?;
+    summary.output = Some(opts.output.display().to_string());
+    write_manifest(&opts.output, &summary)?;
+
+    // Verify: classify the output; a column meant to be protected (or left in clear by
+    // auto) that is still detected is a leak. Tokens and ciphertexts are pseudonyms by
+    // design and are not re-checked; a column the policy keeps on purpose is not a leak.
+    let check = crate::scan::scan(&crate::scan::ScanOptions {
+        data: vec![opts.output.display().to_string()],
+        samples: 0,
+        ..Default::default()
+    })
+    .await?;
+    for c in summary.columns.iter_mut() {
+        // Matched by name: an NDJSON reader need not keep the column order.
+        let Some(out) = check.datasets[0]
+            .columns
+            .iter()
+            .find(|o| o.name == c.column)
+        else {
+            continue;
+        };
+        let pseudonym = c.method.starts_with("tokenize") || c.method == "encrypt";
+        let kept_on_purpose = c.explicit && c.method == "keep";
+        if !pseudonym && !kept_on_purpose {
+            c.still_detected = out.classification.as_ref().and_then(|k| k.category.clone());
+        }
+    }
+    Ok(summary)
+}
+
+/// `<output>.steward.json`: policy hash, key id and per-column methods and counts.
+fn write_manifest(output: &Path, summary: &MaskSummary) -> Result<()> {
+    let mut path = output.as_os_str().to_owned();
+    path.push(".steward.json");
+    let mut text = serde_json::to_string_pretty(summary).map_err(Error::internal)?;
+    text.push('\n');
+    crate::output::write_atomic(Path::new(&path), text.as_bytes())
+}
+
+#[derive(Debug, Clone)]
+pub struct UnmaskOptions {
+    pub data: String,
+    pub output: PathBuf,
+    /// Only these columns (default: every column holding `enc:v1:` values).
+    pub columns: Option<Vec<String>>,
+    /// Several for key rotation; none: `STEWARD_KEY`.
+    pub key_files: Vec<PathBuf>,
+    pub source: SourceOptions,
+}
+
+/// Decrypt `encrypt`ed values back to the original. Any value that cannot be decrypted
+/// stops the run with no output written.
+pub async fn unmask(opts: &UnmaskOptions) -> Result<Vec<(String, u64)>> {
+    let keys: Vec<Key> = if opts.key_files.is_empty() {
+        vec![Key::load(None)?]
+    } else {
+        opts.key_files
+            .iter()
+            .map(|p| Key::load(Some(p)))
+            .collect::<Result<_>>()?
+    };
+    let input = one_input(&opts.data, &opts.source)?;
+    let csv = matches!(input.format, InputFormat::Csv | InputFormat::Tsv);
+    let mut sink: Option<Sink> = None;
+    let mut counts: Vec<(String, u64)> = Vec::new();
+    for_each_batch(&input, &opts.source, |batch, first_row| {
+        let schema = batch.schema();
+        if counts.is_empty() {
+            counts = schema.fields().iter().map(|f| (f.name().clone(), 0)).collect();
+            if let Some(wanted) = &opts.columns {
+                for w in wanted {
+                    if !counts.iter().any(|(n, _)| n == w) {
+                        return Err(Error::Usage(format!(
+                            "--columns: '{w}' is not a column of {}",
+                            opts.data
+                        )));
+                    }
+                }
+            }
+        }
+        let mut arrays = Vec::new();
+        let mut fields = Vec::new();
+        for (i, f) in schema.fields().iter().enumerate() {
+            let col = batch.column(i);
+            let selected = opts.columns.as_ref().is_none_or(|c| c.contains(f.name()));
+            let Some(text) = col.as_string_opt::<i32>().filter(|_| selected) else {
+                arrays.push(col.clone());
+                fields.push(f.as_ref().clone());
+                continue;
+            };
+            let mut out = Vec::with_capacity(text.len());
+            for (r, v) in text.iter().enumerate() {
+                let plain = match v {
+                    Some(v) if v.starts_with(encrypt::PREFIX) => {
+                        counts[i].1 += 1;
+                        let row = first_row + r as u64;
+                        Some(encrypt::decrypt(&keys, v).map_err(|e| {
+                            let why = match e {
+                                DecryptError::UnknownKey(id) => format!(
+                                    "encrypted with key {id}, which none of the given keys is (their ids: {})",
+                                    keys.iter().map(Key::id).collect::<Vec<_>>().join(", ")
+                                ),
+                                _ => "cannot be decrypted: the value was changed or cut, or the key is wrong".into(),
+                            };
+                            Error::Data {
+                                path: input.path.clone(),
+                                line: csv.then_some(row + 2),
+                                column: None,
+                                message: format!(
+                                    "{}column '{}': {why}",
+                                    if csv { String::new() } else { format!("record {}, ", row + 1) },
+                                    f.name()
+                                ),
+                            }
+                        })?)
+                    }
+                    other => other.map(str::to_string),
+                };
+                out.push(plain);
+            }
+            arrays.push(Arc::new(StringArray::from(out)) as ArrayRef);
+            fields.push(f.as_ref().clone());
+        }
+        let schema: SchemaRef = Arc::new(Schema::new(fields));
+        let b = RecordBatch::try_new(schema.clone(), arrays).map_err(Error::internal)?;
+        if sink.is_none() {
+            sink = Some(Sink::new(&opts.output, schema, &[])?);
+        }
+        sink.as_mut().map(|w| w.write(&b)).transpose()?;
+        Ok(())
+    })
+    .await?;
+    let Some(sink) = sink else {
+        return Err(Error::data(&input.path, "no data rows to unmask"));
+    };
+    sink.finish(&opts.output)?;
+    Ok(counts.into_iter().filter(|(_, n)| *n > 0).collect())
+}

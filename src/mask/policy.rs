@@ -1,0 +1,225 @@
+//! The masking policy file (YAML; unknown fields are errors, positions in every error).
+//!
+//! ```yaml
+//! version: 1
+//! auto: true                  # also mask every detected personal column not listed
+//! columns:
+//!   mobile: partial           # a method name, or a map with options
+//!   id_number: { method: tokenize, format_preserving: true }
+//!   name: { method: encrypt }
+//!   note: { method: redact, with: "[removed]" }    # without `with`: null
+//!   birth_date: { method: generalize, to: year }
+//!   card_no: { method: partial, keep_first: 0, keep_last: 4 }
+//!   city: keep                # stays in clear, even with auto
+//! ```
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use super::generalize::To;
+use crate::error::{Error, Origin, Result, RuleDiagnostic};
+
+/// How one column is masked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Method {
+    Keep,
+    /// Keep the first/last characters (`None`: the category-aware default).
+    Partial {
+        keep_first: Option<usize>,
+        keep_last: Option<usize>,
+    },
+    Redact {
+        with: Option<String>,
+    },
+    Tokenize {
+        format_preserving: bool,
+    },
+    Encrypt,
+    Generalize(To),
+}
+
+impl Method {
+    pub fn name(&self) -> String {
+        match self {
+            Method::Keep => "keep".into(),
+            Method::Partial { .. } => "partial".into(),
+            Method::Redact { .. } => "redact".into(),
+            Method::Tokenize {
+                format_preserving: true,
+            } => "tokenize (format-preserving)".into(),
+            Method::Tokenize { .. } => "tokenize".into(),
+            Method::Encrypt => "encrypt".into(),
+            Method::Generalize(to) => format!("generalize ({to:?})").to_lowercase(),
+        }
+    }
+
+    pub fn needs_key(&self) -> bool {
+        matches!(self, Method::Tokenize { .. } | Method::Encrypt)
+    }
+
+    /// The default for a detected category under `auto: true`.
+    pub fn default_for(category: &str) -> Method {
+        match category {
+            "cn_mobile" | "phone" | "email" | "bank_card" | "credit_card" | "iban"
+            | "person_name" | "license_plate" => Method::Partial {
+                keep_first: None,
+                keep_last: None,
+            },
+            "postal_address" => Method::Generalize(To::City),
+            "date_of_birth" => Method::Generalize(To::Year),
+            "gender" | "age" | "ethnicity" | "religion" | "health" | "geolocation" => {
+                Method::Redact { with: None }
+            }
+            // Identifiers: a keyed token keeps joins working.
+            _ => Method::Tokenize {
+                format_preserving: false,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub auto: bool,
+    /// Column -> (method, where it is declared).
+    pub columns: IndexMap<String, (Method, Origin)>,
+    pub sha256: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    version: serde_saphyr::Spanned<u64>,
+    #[serde(default)]
+    auto: bool,
+    #[serde(default)]
+    columns: IndexMap<String, serde_saphyr::Spanned<RawSpec>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawSpec {
+    Name(String),
+    Full(RawFull),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFull {
+    method: String,
+    to: Option<String>,
+    with: Option<String>,
+    #[serde(default)]
+    format_preserving: bool,
+    keep_first: Option<usize>,
+    keep_last: Option<usize>,
+}
+
+const METHODS: [&str; 6] = [
+    "keep",
+    "partial",
+    "redact",
+    "tokenize",
+    "encrypt",
+    "generalize",
+];
+
+pub fn load(path: &Path) -> Result<Policy> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::Usage(format!("{}: cannot read policy file: {e}", path.display())))?;
+    let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::Usage(format!(
+            "{}: policy file is not valid UTF-8",
+            path.display()
+        ))
+    })?;
+    let raw: RawPolicy = serde_saphyr::from_str(&text)
+        .map_err(|e| Error::RuleFile(vec![crate::rules::yaml_error(path, &e)]))?;
+    let origin = |line: u64, col: u64| Origin {
+        path: path.to_path_buf(),
+        line,
+        col,
+    };
+    let mut diags = Vec::new();
+    if raw.version.value != 1 {
+        let l = raw.version.referenced;
+        diags.push(RuleDiagnostic {
+            origin: origin(l.line().max(1), l.column().max(1)),
+            message: format!(
+                "unsupported policy version {}; expected 1",
+                raw.version.value
+            ),
+            help: None,
+        });
+    }
+    let mut columns = IndexMap::new();
+    for (name, spec) in raw.columns {
+        let at = origin(
+            spec.referenced.line().max(1),
+            spec.referenced.column().max(1),
+        );
+        let full = match spec.value {
+            RawSpec::Name(method) => RawFull {
+                method,
+                to: None,
+                with: None,
+                format_preserving: false,
+                keep_first: None,
+                keep_last: None,
+            },
+            RawSpec::Full(f) => f,
+        };
+        let method = match full.method.as_str() {
+            "keep" => Some(Method::Keep),
+            "partial" => Some(Method::Partial {
+                keep_first: full.keep_first,
+                keep_last: full.keep_last,
+            }),
+            "redact" => Some(Method::Redact { with: full.with }),
+            "tokenize" => Some(Method::Tokenize {
+                format_preserving: full.format_preserving,
+            }),
+            "encrypt" => Some(Method::Encrypt),
+            "generalize" => match full.to.as_deref().and_then(To::parse) {
+                Some(to) => Some(Method::Generalize(to)),
+                None => {
+                    diags.push(RuleDiagnostic {
+                        origin: at.clone(),
+                        message: format!(
+                            "generalize needs `to:` one of {}; got {:?}",
+                            To::NAMES,
+                            full.to.unwrap_or_default()
+                        ),
+                        help: None,
+                    });
+                    None
+                }
+            },
+            other => {
+                diags.push(RuleDiagnostic {
+                    origin: at.clone(),
+                    message: format!(
+                        "unknown method '{other}'; expected one of {}",
+                        METHODS.join(", ")
+                    ),
+                    help: crate::error::did_you_mean(other, METHODS.iter().copied()),
+                });
+                None
+            }
+        };
+        if let Some(m) = method {
+            columns.insert(name, (m, at));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(Error::RuleFile(diags));
+    }
+    Ok(Policy {
+        auto: raw.auto,
+        columns,
+        sha256,
+    })
+}

@@ -11,4 +11,5 @@ pub mod keys;
 pub mod partial;
 pub mod pipeline;
 pub mod policy;
+pub mod shift;
 pub mod tokenize;

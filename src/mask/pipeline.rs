@@ -243,6 +243,8 @@ fn apply(method: &Method, category: Option<&str>, key: Option<&Key>, v: &str) ->
         }
         Method::Encrypt => Some(encrypt::encrypt(key?, v)),
         Method::Generalize(to) => generalize(to, v),
+        // Needs the record: applied in `mask` with the row's offset.
+        Method::Shift { .. } => None,
     }
 }
 
@@ -298,6 +300,18 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
             },
         )
         .collect();
+    let mut unknown = unknown;
+    for (m, origin) in policy.columns.values() {
+        if let Method::Shift { by, .. } = m
+            && !names.contains(&by.as_str())
+        {
+            unknown.push(RuleDiagnostic {
+                origin: origin.clone(),
+                message: format!("shift `by:` column '{by}' is not in {}", opts.data),
+                help: crate::error::did_you_mean(by, names.iter().copied()),
+            });
+        }
+    }
     if !unknown.is_empty() {
         return Err(Error::RuleFile(unknown));
     }
@@ -357,11 +371,27 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
             }
             let text = as_text(col)?;
             let category = summary.columns[i].category.clone();
+            // For shift: the record each row belongs to.
+            let records = match method {
+                Method::Shift { by, .. } => {
+                    let j = batch.schema().index_of(by).map_err(Error::internal)?;
+                    Some(as_text(batch.column(j))?)
+                }
+                _ => None,
+            };
             let out: StringArray = text
                 .iter()
-                .map(|v| {
+                .enumerate()
+                .map(|(row, v)| {
                     let v = v?;
-                    let m = apply(method, category.as_deref(), key.as_ref(), v);
+                    let m = match (method, &records, key.as_ref()) {
+                        (Method::Shift { days, .. }, Some(records), Some(key)) => {
+                            let record = records.is_valid(row).then(|| records.value(row));
+                            let o = super::shift::offset(key, record.unwrap_or(""), *days);
+                            super::shift::shift(v, o)
+                        }
+                        _ => apply(method, category.as_deref(), key.as_ref(), v),
+                    };
                     if m.as_deref() != Some(v) {
                         summary.columns[i].values_changed += 1;
                     }

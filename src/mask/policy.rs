@@ -38,6 +38,11 @@ pub enum Method {
     },
     Encrypt,
     Generalize(To),
+    /// Dates moved by a keyed offset per record (the `by` column's value).
+    Shift {
+        days: u32,
+        by: String,
+    },
 }
 
 impl Method {
@@ -52,11 +57,15 @@ impl Method {
             Method::Tokenize { .. } => "tokenize".into(),
             Method::Encrypt => "encrypt".into(),
             Method::Generalize(to) => format!("generalize ({to:?})").to_lowercase(),
+            Method::Shift { days, by } => format!("shift (±{days} days by {by})"),
         }
     }
 
     pub fn needs_key(&self) -> bool {
-        matches!(self, Method::Tokenize { .. } | Method::Encrypt)
+        matches!(
+            self,
+            Method::Tokenize { .. } | Method::Encrypt | Method::Shift { .. }
+        )
     }
 
     /// The default for a detected category under `auto: true`.
@@ -115,15 +124,18 @@ struct RawFull {
     format_preserving: bool,
     keep_first: Option<usize>,
     keep_last: Option<usize>,
+    days: Option<u32>,
+    by: Option<String>,
 }
 
-const METHODS: [&str; 6] = [
+const METHODS: [&str; 7] = [
     "keep",
     "partial",
     "redact",
     "tokenize",
     "encrypt",
     "generalize",
+    "shift",
 ];
 
 pub fn load(path: &Path) -> Result<Policy> {
@@ -169,6 +181,8 @@ pub fn load(path: &Path) -> Result<Policy> {
                 format_preserving: false,
                 keep_first: None,
                 keep_last: None,
+                days: None,
+                by: None,
             },
             RawSpec::Full(f) => f,
         };
@@ -183,6 +197,19 @@ pub fn load(path: &Path) -> Result<Policy> {
                 format_preserving: full.format_preserving,
             }),
             "encrypt" => Some(Method::Encrypt),
+            "shift" => match (full.days, full.by) {
+                (Some(days), Some(by)) if (1..=3650).contains(&days) => {
+                    Some(Method::Shift { days, by })
+                }
+                _ => {
+                    diags.push(RuleDiagnostic {
+                        origin: at.clone(),
+                        message: "shift needs `days:` (1-3650) and `by:` (the column that identifies a record, e.g. customer_id)".into(),
+                        help: None,
+                    });
+                    None
+                }
+            },
             "generalize" => match full.to.as_deref().and_then(To::parse) {
                 Some(to) => Some(Method::Generalize(to)),
                 None => {

@@ -280,3 +280,73 @@ fn bad_policy_missing_key_and_dry_run_write_nothing() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left behind");
 }
+
+#[test]
+fn shift_moves_a_records_dates_together() {
+    let t = CliTest::new();
+    t.write(
+        "visits.csv",
+        "customer_id,admitted,discharged\nC1,2026-01-10,2026-01-25\nC2,2026-03-01,2026-03-02\nC1,2026-05-01,2026-05-03\n",
+    );
+    t.write(
+        "shift.yaml",
+        "version: 1\ncolumns:\n  admitted: { method: shift, days: 90, by: customer_id }\n  discharged: { method: shift, days: 90, by: customer_id }\n",
+    );
+    let r = keyed(
+        &t,
+        &[
+            "mask",
+            "visits.csv",
+            "--policy",
+            "shift.yaml",
+            "--output",
+            "shifted.csv",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let out = std::fs::read_to_string(t.path("shifted.csv")).unwrap();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let rows: Vec<Vec<String>> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    let original = [
+        ("2026-01-10", "2026-01-25"),
+        ("2026-03-01", "2026-03-02"),
+        ("2026-05-01", "2026-05-03"),
+    ];
+    for (row, (a, b)) in rows.iter().zip(original) {
+        assert_ne!(row[1], a, "dates moved");
+        assert_eq!(
+            (day(&row[2]) - day(&row[1])).num_days(),
+            (day(b) - day(a)).num_days()
+        );
+    }
+    // The same customer moves by the same offset in every row.
+    assert_eq!(
+        (day(&rows[0][1]) - day("2026-01-10")),
+        (day(&rows[2][1]) - day("2026-05-01"))
+    );
+    t.write(
+        "bad.yaml",
+        "version: 1\ncolumns:\n  admitted: { method: shift, days: 90, by: customer }\n",
+    );
+    let r = keyed(
+        &t,
+        &[
+            "mask",
+            "visits.csv",
+            "--policy",
+            "bad.yaml",
+            "--output",
+            "x.csv",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("did you mean 'customer_id'"),
+        "{}",
+        r.stderr
+    );
+}

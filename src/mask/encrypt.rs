@@ -6,7 +6,7 @@
 //! ciphertexts (use `tokenize` to join). Decryption checks the key id and the GCM tag:
 //! a wrong key or a changed character is an error, never garbage.
 
-use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
+use aes_gcm::aead::{Aead, AeadCore, OsRng};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine as _;
 
@@ -14,8 +14,8 @@ use super::keys::Key;
 
 pub const PREFIX: &str = "enc:v1:";
 
-fn cipher(key: &Key) -> Aes256Gcm {
-    Aes256Gcm::new(key.bytes().into())
+fn cipher(key: &Key) -> &Aes256Gcm {
+    key.aes()
 }
 
 pub fn encrypt(key: &Key, value: &str) -> String {

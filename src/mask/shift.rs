@@ -9,14 +9,13 @@
 //! values become null rather than staying in clear.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use hmac::Mac;
 
 use super::keys::Key;
 
 /// The record's offset in days, in `[-days, days]` without 0.
 pub fn offset(key: &Key, record: &str, days: u32) -> i64 {
-    let mut m = Hmac::<Sha256>::new_from_slice(key.bytes()).expect("HMAC takes any key length");
+    let mut m = key.hmac();
     m.update(b"steward-shift-v1");
     m.update(record.as_bytes());
     let b = m.finalize().into_bytes();

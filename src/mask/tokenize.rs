@@ -15,13 +15,12 @@
 //! Tokens are not reversible (use `encrypt` for that). A format-preserving token of a
 //! mobile number can look like a valid mobile number.
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use hmac::Mac;
 
 use super::keys::Key;
 
 fn mac(key: &Key, domain: &str, value: &str, counter: u32) -> [u8; 32] {
-    let mut m = Hmac::<Sha256>::new_from_slice(key.bytes()).expect("HMAC takes any key length");
+    let mut m = key.hmac();
     m.update(domain.as_bytes());
     m.update(&counter.to_le_bytes());
     m.update(value.as_bytes());

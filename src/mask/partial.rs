@@ -30,8 +30,7 @@ pub fn mask(value: &str) -> String {
         let first: String = local.chars().take(1).collect();
         return format!("{first}***@{domain}");
     }
-    let chars: Vec<char> = value.chars().collect();
-    let n = chars.len();
+    let n = value.chars().count();
     let (head, tail) = match n {
         0 => return String::new(),
         1 => (0, 0),
@@ -39,9 +38,16 @@ pub fn mask(value: &str) -> String {
         7..=10 => (2, 2),
         _ => (3, 4),
     };
-    let mut out: String = chars[..head].iter().collect();
-    out.extend(std::iter::repeat_n('*', n - head - tail));
-    out.extend(&chars[n - tail..]);
+    keep_ends(value, n, head, tail)
+}
+
+/// `value` (of `n` characters) with all but the first `head` and last `tail` characters
+/// replaced by `*`: one pass, one allocation.
+pub fn keep_ends(value: &str, n: usize, head: usize, tail: usize) -> String {
+    let mut out = String::with_capacity(value.len());
+    for (i, c) in value.chars().enumerate() {
+        out.push(if i < head || i + tail >= n { c } else { '*' });
+    }
     out
 }
 
@@ -50,19 +56,11 @@ pub fn mask(value: &str) -> String {
 /// year, names their first character; anything else as [`mask`].
 pub fn mask_as(category: Option<&str>, value: &str) -> String {
     let value = value.trim();
-    let chars: Vec<char> = value.chars().collect();
-    let keep = |k: usize| -> String {
-        let k = k.min(chars.len());
-        chars[..k]
-            .iter()
-            .copied()
-            .chain(std::iter::repeat_n('*', chars.len() - k))
-            .collect()
-    };
+    let n = value.chars().count();
     match category {
-        Some("postal_address") => keep(6.min(chars.len() / 2)),
-        Some("date_of_birth") if chars.len() >= 8 => keep(4),
-        Some("person_name") => keep(1),
+        Some("postal_address") => keep_ends(value, n, 6.min(n / 2), 0),
+        Some("date_of_birth") if n >= 8 => keep_ends(value, n, 4, 0),
+        Some("person_name") => keep_ends(value, n, 1.min(n), 0),
         _ => mask(value),
     }
 }

@@ -250,15 +250,11 @@ fn apply(method: &Method, category: Option<&str>, key: Option<&Key>, v: &str) ->
 
 /// Keep `first` and `last` characters, `*` between (all `*` when too short).
 fn keep_ends(v: &str, first: usize, last: usize) -> String {
-    let chars: Vec<char> = v.chars().collect();
-    let n = chars.len();
+    let n = v.chars().count();
     if first + last >= n {
         return "*".repeat(n);
     }
-    let mut out: String = chars[..first].iter().collect();
-    out.extend(std::iter::repeat_n('*', n - first - last));
-    out.extend(&chars[n - last..]);
-    out
+    partial::keep_ends(v, n, first, last)
 }
 
 fn as_text(array: &ArrayRef) -> Result<StringArray> {

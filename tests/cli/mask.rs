@@ -11,23 +11,18 @@ fn keyed(t: &CliTest, args: &[&str]) -> crate::Run {
     t.run_env(args, &[("STEWARD_KEY", KEY)])
 }
 
+/// `steward mask DATA --policy POLICY --output OUT` with the test key.
+fn mask_with(t: &CliTest, data: &str, policy: &str, output: &str) -> crate::Run {
+    keyed(t, &["mask", data, "--policy", policy, "--output", output])
+}
+
 const ALL_ENCRYPTED: &str = "version: 1\ncolumns:\n  customer_id: encrypt\n  name: encrypt\n  gender: encrypt\n  birth_date: encrypt\n  id_number: encrypt\n  mobile: encrypt\n  email: encrypt\n  address: encrypt\n  created_at: encrypt\n  updated_at: encrypt\n";
 
 #[test]
 fn encrypt_then_unmask_gives_back_the_input_byte_for_byte() {
     let t = CliTest::new();
     t.write("all.yaml", ALL_ENCRYPTED);
-    let r = keyed(
-        &t,
-        &[
-            "mask",
-            "fixtures/customers.csv",
-            "--policy",
-            "all.yaml",
-            "--output",
-            "enc.csv",
-        ],
-    );
+    let r = mask_with(&t, "fixtures/customers.csv", "all.yaml", "enc.csv");
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let enc = std::fs::read_to_string(t.path("enc.csv")).unwrap();
     assert!(!enc.contains("13919068179") && enc.contains("enc:v1:"));
@@ -45,17 +40,7 @@ fn encrypt_then_unmask_gives_back_the_input_byte_for_byte() {
 fn wrong_key_and_tampered_values_fail_cleanly_with_no_output() {
     let t = CliTest::new();
     t.write("all.yaml", ALL_ENCRYPTED);
-    keyed(
-        &t,
-        &[
-            "mask",
-            "fixtures/customers.csv",
-            "--policy",
-            "all.yaml",
-            "--output",
-            "enc.csv",
-        ],
-    );
+    mask_with(&t, "fixtures/customers.csv", "all.yaml", "enc.csv");
     let r = t.run_env(
         &["unmask", "enc.csv", "--output", "back.csv"],
         &[("STEWARD_KEY", OTHER_KEY)],
@@ -98,17 +83,7 @@ fn tokens_are_equal_across_files_and_keep_their_format() {
         "version: 1\ncolumns:\n  mobile: { method: tokenize, format_preserving: true }\n",
     );
     for f in ["a", "b"] {
-        let r = keyed(
-            &t,
-            &[
-                "mask",
-                &format!("{f}.csv"),
-                "--policy",
-                "tok.yaml",
-                "--output",
-                &format!("{f}_tok.csv"),
-            ],
-        );
+        let r = mask_with(&t, &format!("{f}.csv"), "tok.yaml", &format!("{f}_tok.csv"));
         assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
     }
     let a = std::fs::read_to_string(t.path("a_tok.csv")).unwrap();
@@ -151,17 +126,7 @@ fn auto_leaves_no_detectable_personal_column_in_every_output_format() {
     let t = CliTest::new();
     t.write("auto.yaml", "version: 1\nauto: true\n");
     for out in ["auto.csv", "auto.parquet", "auto.ndjson"] {
-        let r = keyed(
-            &t,
-            &[
-                "mask",
-                "fixtures/customers.csv",
-                "--policy",
-                "auto.yaml",
-                "--output",
-                out,
-            ],
-        );
+        let r = mask_with(&t, "fixtures/customers.csv", "auto.yaml", out);
         assert_eq!(r.code, 0, "{out}: {}{}", r.stdout, r.stderr);
         assert!(
             r.stdout
@@ -200,17 +165,7 @@ fn bad_policy_missing_key_and_dry_run_write_nothing() {
         "bad.yaml",
         "version: 1\ncolumns:\n  mobil: partial\n  name: encryptt\n",
     );
-    let r = keyed(
-        &t,
-        &[
-            "mask",
-            "fixtures/customers.csv",
-            "--policy",
-            "bad.yaml",
-            "--output",
-            "o.csv",
-        ],
-    );
+    let r = mask_with(&t, "fixtures/customers.csv", "bad.yaml", "o.csv");
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("bad.yaml:4:9: unknown method 'encryptt'"),
@@ -218,17 +173,7 @@ fn bad_policy_missing_key_and_dry_run_write_nothing() {
         r.stderr
     );
     t.write("bad2.yaml", "version: 1\ncolumns:\n  mobil: partial\n");
-    let r = keyed(
-        &t,
-        &[
-            "mask",
-            "fixtures/customers.csv",
-            "--policy",
-            "bad2.yaml",
-            "--output",
-            "o.csv",
-        ],
-    );
+    let r = mask_with(&t, "fixtures/customers.csv", "bad2.yaml", "o.csv");
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("column 'mobil' is not in") && r.stderr.contains("did you mean 'mobile'"),
@@ -260,17 +205,7 @@ fn bad_policy_missing_key_and_dry_run_write_nothing() {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("dry run: nothing written") && r.stdout.contains("encrypt"));
-    let r = keyed(
-        &t,
-        &[
-            "mask",
-            "fixtures/malformed/ragged.csv",
-            "--policy",
-            "enc.yaml",
-            "--output",
-            "o.csv",
-        ],
-    );
+    let r = mask_with(&t, "fixtures/malformed/ragged.csv", "enc.yaml", "o.csv");
     assert_eq!(r.code, 2);
     assert!(!t.path("o.csv").exists());
     let leftovers: Vec<_> = std::fs::read_dir(t.path("."))
@@ -292,17 +227,7 @@ fn shift_moves_a_records_dates_together() {
         "shift.yaml",
         "version: 1\ncolumns:\n  admitted: { method: shift, days: 90, by: customer_id }\n  discharged: { method: shift, days: 90, by: customer_id }\n",
     );
-    let r = keyed(
-        &t,
-        &[
-            "mask",
-            "visits.csv",
-            "--policy",
-            "shift.yaml",
-            "--output",
-            "shifted.csv",
-        ],
-    );
+    let r = mask_with(&t, "visits.csv", "shift.yaml", "shifted.csv");
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let out = std::fs::read_to_string(t.path("shifted.csv")).unwrap();
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
@@ -332,17 +257,7 @@ fn shift_moves_a_records_dates_together() {
         "bad.yaml",
         "version: 1\ncolumns:\n  admitted: { method: shift, days: 90, by: customer }\n",
     );
-    let r = keyed(
-        &t,
-        &[
-            "mask",
-            "visits.csv",
-            "--policy",
-            "bad.yaml",
-            "--output",
-            "x.csv",
-        ],
-    );
+    let r = mask_with(&t, "visits.csv", "bad.yaml", "x.csv");
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("did you mean 'customer_id'"),

@@ -129,7 +129,14 @@ enum Sink {
 }
 
 impl Sink {
-    fn new(path: &Path, schema: SchemaRef, metadata: &[(&str, String)]) -> Result<Sink> {
+    /// `unique_columns`: columns whose values are (nearly) all distinct, written without
+    /// a Parquet dictionary.
+    fn new(
+        path: &Path,
+        schema: SchemaRef,
+        metadata: &[(&str, String)],
+        unique_columns: &[String],
+    ) -> Result<Sink> {
         let fail = |e: std::io::Error| Error::Output {
             path: path.to_path_buf(),
             source: e,
@@ -161,9 +168,18 @@ impl Sink {
                     .iter()
                     .map(|(k, v)| KeyValue::new(k.to_string(), v.clone()))
                     .collect();
-                let props = datafusion::parquet::file::properties::WriterProperties::builder()
+                let mut props = datafusion::parquet::file::properties::WriterProperties::builder()
                     .set_key_value_metadata(Some(kv))
-                    .build();
+                    // Bounded memory: the writer buffers one row group.
+                    .set_max_row_group_row_count(Some(128 * 1024));
+                // Tokens and ciphertexts are unique: a dictionary only costs time.
+                for name in unique_columns {
+                    props = props.set_column_dictionary_enabled(
+                        datafusion::parquet::schema::types::ColumnPath::from(name.as_str()),
+                        false,
+                    );
+                }
+                let props = props.build();
                 Sink::Parquet(
                     datafusion::parquet::arrow::ArrowWriter::try_new(tmp, schema, Some(props))
                         .map_err(|e| Error::internal(format!("parquet writer: {e}")))?,
@@ -262,6 +278,50 @@ fn as_text(array: &ArrayRef) -> Result<StringArray> {
     Ok(text.as_string::<i32>().clone())
 }
 
+/// Column `i` of `batch` through `method`, and how many values changed.
+fn mask_column(
+    batch: &RecordBatch,
+    i: usize,
+    method: &Method,
+    category: Option<&str>,
+    key: Option<&Key>,
+) -> Result<(ArrayRef, u64)> {
+    let col = batch.column(i);
+    if *method == Method::Keep {
+        return Ok((col.clone(), 0));
+    }
+    let text = as_text(col)?;
+    // For shift: the record each row belongs to.
+    let records = match method {
+        Method::Shift { by, .. } => {
+            let j = batch.schema().index_of(by).map_err(Error::internal)?;
+            Some(as_text(batch.column(j))?)
+        }
+        _ => None,
+    };
+    let mut changed = 0;
+    let out: StringArray = text
+        .iter()
+        .enumerate()
+        .map(|(row, v)| {
+            let v = v?;
+            let m = match (method, &records, key) {
+                (Method::Shift { days, .. }, Some(records), Some(key)) => {
+                    let record = records.is_valid(row).then(|| records.value(row));
+                    let o = super::shift::offset(key, record.unwrap_or(""), *days);
+                    super::shift::shift(v, o)
+                }
+                _ => apply(method, category, key, v),
+            };
+            if m.as_deref() != Some(v) {
+                changed += 1;
+            }
+            m
+        })
+        .collect();
+    Ok((Arc::new(out), changed))
+}
+
 /// Mask one extract by a policy. With `dry_run`, only the plan is returned.
 pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
     let policy = policy::load(&opts.policy)?;
@@ -358,43 +418,31 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
         ),
     ];
     for_each_batch(&input, &opts.source, |batch, _| {
-        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
-        for (i, method) in methods.iter().enumerate() {
-            let col = batch.column(i);
-            if *method == Method::Keep {
-                arrays.push(col.clone());
-                continue;
-            }
-            let text = as_text(col)?;
-            let category = summary.columns[i].category.clone();
-            // For shift: the record each row belongs to.
-            let records = match method {
-                Method::Shift { by, .. } => {
-                    let j = batch.schema().index_of(by).map_err(Error::internal)?;
-                    Some(as_text(batch.column(j))?)
-                }
-                _ => None,
-            };
-            let out: StringArray = text
+        // Columns are independent: mask them on separate threads.
+        let categories: Vec<Option<String>> =
+            summary.columns.iter().map(|c| c.category.clone()).collect();
+        let results: Vec<Result<(ArrayRef, u64)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = methods
                 .iter()
                 .enumerate()
-                .map(|(row, v)| {
-                    let v = v?;
-                    let m = match (method, &records, key.as_ref()) {
-                        (Method::Shift { days, .. }, Some(records), Some(key)) => {
-                            let record = records.is_valid(row).then(|| records.value(row));
-                            let o = super::shift::offset(key, record.unwrap_or(""), *days);
-                            super::shift::shift(v, o)
-                        }
-                        _ => apply(method, category.as_deref(), key.as_ref(), v),
-                    };
-                    if m.as_deref() != Some(v) {
-                        summary.columns[i].values_changed += 1;
-                    }
-                    m
+                .map(|(i, method)| {
+                    let (batch, key, category) = (&batch, key.as_ref(), categories[i].as_deref());
+                    scope.spawn(move || mask_column(&batch, i, method, category, key))
                 })
                 .collect();
-            arrays.push(Arc::new(out));
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(Error::internal("a masking thread panicked")))
+                })
+                .collect()
+        });
+        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
+        for (i, r) in results.into_iter().enumerate() {
+            let (array, changed) = r?;
+            summary.columns[i].values_changed += changed;
+            arrays.push(array);
         }
         let schema = match &sink {
             Some((_, s)) => s.clone(),
@@ -410,7 +458,17 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
                     })
                     .collect();
                 let s: SchemaRef = Arc::new(Schema::new(fields));
-                sink = Some((Sink::new(&opts.output, s.clone(), &metadata)?, s.clone()));
+                let unique: Vec<String> = s
+                    .fields()
+                    .iter()
+                    .zip(&methods)
+                    .filter(|(_, m)| matches!(m, Method::Tokenize { .. } | Method::Encrypt))
+                    .map(|(f, _)| f.name().clone())
+                    .collect();
+                sink = Some((
+                    Sink::new(&opts.output, s.clone(), &metadata, &unique)?,
+                    s.clone(),
+                ));
                 s
             }
         };
@@ -550,7 +608,7 @@ pub async fn unmask(opts: &UnmaskOptions) -> Result<Vec<(String, u64)>> {
         let schema: SchemaRef = Arc::new(Schema::new(fields));
         let b = RecordBatch::try_new(schema.clone(), arrays).map_err(Error::internal)?;
         if sink.is_none() {
-            sink = Some(Sink::new(&opts.output, schema, &[])?);
+            sink = Some(Sink::new(&opts.output, schema, &[], &[])?);
         }
         sink.as_mut().map(|w| w.write(&b)).transpose()?;
         Ok(())

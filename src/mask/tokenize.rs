@@ -71,6 +71,19 @@ mod tests {
     use crate::mask::keys::test_key;
 
     #[test]
+    fn token_is_tok_and_the_first_96_bits_in_hex() {
+        let k = test_key(1);
+        let t = token(&k, "x");
+        assert_eq!(
+            t,
+            format!(
+                "tok_{}",
+                hex::encode(&mac(&k, "steward-token-v1", "x", 0)[..12])
+            )
+        );
+    }
+
+    #[test]
     fn deterministic_keyed_and_format_preserving() {
         let (k1, k2) = (test_key(1), test_key(2));
         assert_eq!(token(&k1, "13812346138"), token(&k1, "13812346138"));

@@ -427,7 +427,7 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
                 .enumerate()
                 .map(|(i, method)| {
                     let (batch, key, category) = (&batch, key.as_ref(), categories[i].as_deref());
-                    scope.spawn(move || mask_column(&batch, i, method, category, key))
+                    scope.spawn(move || mask_column(batch, i, method, category, key))
                 })
                 .collect();
             handles

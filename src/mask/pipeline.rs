@@ -300,6 +300,12 @@ fn mask_column(
         _ => None,
     };
     let mut changed = 0;
+    // Deterministic methods give the same output for the same value: compute each
+    // distinct value of the batch once (names, cities and statuses repeat a lot).
+    // Never for `encrypt` (equal ciphertexts would reveal equal values) or `shift`
+    // (the output depends on the record).
+    let cacheable = !matches!(method, Method::Encrypt | Method::Shift { .. });
+    let mut cache: hashbrown::HashMap<&str, Option<String>> = hashbrown::HashMap::new();
     let out: StringArray = text
         .iter()
         .enumerate()
@@ -311,6 +317,10 @@ fn mask_column(
                     let o = super::shift::offset(key, record.unwrap_or(""), *days);
                     super::shift::shift(v, o)
                 }
+                _ if cacheable => cache
+                    .entry(v)
+                    .or_insert_with(|| apply(method, category, key, v))
+                    .clone(),
                 _ => apply(method, category, key, v),
             };
             if m.as_deref() != Some(v) {

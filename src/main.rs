@@ -33,8 +33,9 @@ enum Command {
     /// Score data extracts against rule files and apply the gate
     #[command(
         long_about = "Score data extracts against rule files and apply the gate.\n\n\
-Every row-level check of a dataset runs in one DataFusion aggregate over one read of the \
-data; `unique` and duplicate-key checks are group-bys and references are joins.\n\n\
+Every row-level check of a dataset, its exact unique and duplicate-key counts, the column \
+profile and the classification sample run in one DataFusion aggregate over one read of \
+the data; references are joins.\n\n\
 Examples:\n  \
 steward scan fixtures/customers.csv --rules rules/customer-core.yaml\n  \
 steward scan exports/ --rules rules/ --format junit --output steward.xml\n  \

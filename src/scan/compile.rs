@@ -2,8 +2,8 @@
 //!
 //! Every row-level check becomes an `(evaluated, failed, sample)` triple of aggregate
 //! expressions, so that one aggregate over one scan computes all of them together with
-//! the column profile. Uniqueness and duplicate keys become group-by plans, references
-//! anti-joins. Problems that need the schema (unknown columns, SQL that does not plan,
+//! the column profile. Uniqueness and duplicate keys become `steward_duplicates`
+//! aggregates in the same pass, references anti-joins. Problems that need the schema (unknown columns, SQL that does not plan,
 //! a date check on a number column) are reported against the rule file's position.
 
 use chrono::NaiveDate;

@@ -1,10 +1,10 @@
 //! The scan engine: rules + inputs -> metrics -> scores -> report model.
 //!
-//! Per dataset, every row-level check and the column profile are computed by ONE
-//! DataFusion aggregate over one scan (failing-row samples included, see `sample`).
-//! `unique` and duplicate key sets are group-by plans; references are joins. The results
-//! are plain counts, scored by `score` and returned as a `report::Report`; this module
-//! never renders anything.
+//! Per dataset, every row-level check, the column profile, exact `unique` / duplicate
+//! key counts (`duplicates`), failing-row samples (`sample`) and the classifier's value
+//! samples (`distinct_sample`, `minors`) are computed by ONE DataFusion aggregate over
+//! one scan; references are joins. The results are plain counts, scored by `score` and
+//! returned as a `report::Report`; this module never renders anything.
 
 pub(crate) mod compile;
 pub(crate) mod count_true;

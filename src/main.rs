@@ -276,6 +276,7 @@ fn run_scan(args: ScanArgs) -> steward::Result<Outcome> {
         fail_under: args.fail_under,
         samples: args.samples,
         progress: std::io::stderr().is_terminal(),
+        profile: true,
     };
     let report = runtime()?.block_on(steward::scan::scan(&opts))?;
     let text = steward::report::render(&report, args.format);

@@ -345,6 +345,7 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
         data: vec![opts.data.clone()],
         source: opts.source,
         samples: 0,
+        profile: false,
         ..Default::default()
     })
     .await?;
@@ -501,6 +502,7 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
     let check = crate::scan::scan(&crate::scan::ScanOptions {
         data: vec![opts.output.display().to_string()],
         samples: 0,
+        profile: false,
         ..Default::default()
     })
     .await?;

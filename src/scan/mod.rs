@@ -50,6 +50,9 @@ pub struct ScanOptions {
     pub samples: usize,
     /// Report progress on stderr (hidden when stderr is not a terminal).
     pub progress: bool,
+    /// Compute the column profile (blanks, distinct estimates, min/max, minors). Off when
+    /// only the classification is wanted (`steward mask` plans and verifies with it).
+    pub profile: bool,
 }
 
 impl Default for ScanOptions {
@@ -62,6 +65,7 @@ impl Default for ScanOptions {
             fail_under: None,
             samples: 5,
             progress: false,
+            profile: true,
         }
     }
 }
@@ -596,7 +600,9 @@ async fn scan_dataset(
         let c = ident(field.name());
         let t = field.data_type();
         select.push(format!("COUNT({c})"));
-        if is_text(t) {
+        if !opts.profile {
+            select.extend(["0", "0", "NULL", "NULL"].map(String::from));
+        } else if is_text(t) {
             select.push(format!(
                 "{}({} = '')",
                 count_true::NAME,
@@ -627,7 +633,7 @@ async fn scan_dataset(
             if sampled { c.as_str() } else { "NULL" },
             crate::classify::SAMPLE_VALUES
         ));
-        select.push(if is_text(t) || t.is_temporal() {
+        select.push(if opts.profile && (is_text(t) || t.is_temporal()) {
             format!(
                 "{}({c}, DATE '{}', DATE '{}')",
                 minors::NAME,

@@ -265,3 +265,25 @@ fn shift_moves_a_records_dates_together() {
         r.stderr
     );
 }
+
+#[test]
+fn parquet_output_records_key_id_and_policy_hash() {
+    use datafusion::parquet::file::reader::{FileReader, SerializedFileReader};
+    let t = CliTest::new();
+    t.write("enc.yaml", "version: 1\ncolumns:\n  name: encrypt\n");
+    let r = mask_with(&t, "fixtures/customers.csv", "enc.yaml", "out.parquet");
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    let file = std::fs::File::open(t.path("out.parquet")).unwrap();
+    let reader = SerializedFileReader::new(file).unwrap();
+    let kv = reader
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .unwrap();
+    let get = |k: &str| kv.iter().find(|e| e.key == k).and_then(|e| e.value.clone());
+    let key_id = get("steward.key_id").unwrap();
+    assert_eq!(key_id.len(), 16);
+    assert_eq!(get("steward.policy_sha256").unwrap().len(), 64);
+    let manifest = std::fs::read_to_string(t.path("out.parquet.steward.json")).unwrap();
+    assert!(manifest.contains(&key_id));
+}

@@ -8,12 +8,17 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
-/// Write `bytes` to `path` atomically. The temporary file is removed on any failure.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let fail = |source: std::io::Error| Error::Output {
+fn output_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |source| Error::Output {
         path: path.to_path_buf(),
         source,
-    };
+    }
+}
+
+/// An empty temporary file beside `path` (same directory, so the final rename cannot
+/// cross file systems), removed when dropped unless [`persist`] moves it into place.
+pub fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
+    let fail = output_error(path);
     if path.is_dir() {
         return Err(fail(std::io::Error::new(
             std::io::ErrorKind::IsADirectory,
@@ -24,15 +29,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
+    tempfile::Builder::new()
         .prefix(".steward-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
+        .map_err(fail)
+}
+
+/// Flush a file made by [`temp_beside`] to disk and rename it to `path`.
+pub fn persist(mut tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
+    let fail = output_error(path);
+    tmp.flush().map_err(&fail)?;
+    tmp.as_file().sync_all().map_err(&fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+/// Write `bytes` to `path` atomically. The temporary file is removed on any failure.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = temp_beside(path)?;
+    tmp.write_all(bytes).map_err(output_error(path))?;
+    persist(tmp, path)
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@
 //! written back exactly as they were. `mask` then classifies its own output and reports
 //! any column that still holds detectable personal data in clear.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -137,19 +136,7 @@ impl Sink {
         metadata: &[(&str, String)],
         unique_columns: &[String],
     ) -> Result<Sink> {
-        let fail = |e: std::io::Error| Error::Output {
-            path: path.to_path_buf(),
-            source: e,
-        };
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let tmp = tempfile::Builder::new()
-            .prefix(".steward-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(fail)?;
+        let tmp = crate::output::temp_beside(path)?;
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -222,16 +209,7 @@ impl Sink {
                 w.into_inner()
             }
         };
-        let mut tmp = tmp;
-        tmp.flush().map_err(|e| Error::Output {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
-        tmp.persist(path).map_err(|e| Error::Output {
-            path: path.to_path_buf(),
-            source: e.error,
-        })?;
-        Ok(())
+        crate::output::persist(tmp, path)
     }
 }
 

@@ -4,7 +4,7 @@
 //! (`39.9042,116.4074`). Weak: one coordinate with at least 4 decimals within ±180, for
 //! separate `lat` / `lng` columns (header-led; amounts have 2 decimals).
 
-use super::{Detector, Match};
+use super::{Detector, Match, weak_if};
 
 pub const DETECTOR: Detector = Detector {
     category: "geolocation",
@@ -49,11 +49,7 @@ fn check(v: &str) -> Match {
         }
         return Match::No;
     }
-    if coordinate(v, 4, 180.0) {
-        Match::Weak
-    } else {
-        Match::No
-    }
+    weak_if(coordinate(v, 4, 180.0))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! Weak: 6-9 letters and digits with at least one digit; strong when it is also a PRC
 //! passport number. Passport formats differ by country, so values alone never decide.
 
-use super::{Detector, Match};
+use super::{Detector, Match, weak_if};
 
 /// Passport headers, shared with `cn_passport`.
 pub(super) const HEADERS: &[&str] = &[
@@ -34,5 +34,5 @@ fn check(v: &str) -> Match {
     let ok = (6..=9).contains(&v.len())
         && v.bytes().all(|b| b.is_ascii_alphanumeric())
         && v.bytes().any(|b| b.is_ascii_digit());
-    if ok { Match::Weak } else { Match::No }
+    weak_if(ok)
 }

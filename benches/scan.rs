@@ -15,35 +15,17 @@ use std::time::{Duration, Instant};
 
 use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionContext};
 
-/// Seeded xorshift, so the data is the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+#[path = "synth/classify.rs"]
+mod synth;
+use synth::Rng;
 
 const SURNAMES: [&str; 10] = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周"];
 const GIVEN: [&str; 10] = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋"];
 const CITIES: [&str; 6] = ["北京市", "上海市", "广州市", "深圳市", "杭州市", "成都市"];
-const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-
 fn id_number(rng: &mut Rng, y: u64, m: u64, d: u64, male: bool) -> String {
     let seq = rng.below(500) * 2 + u64::from(male);
     let first = format!("110105{y:04}{m:02}{d:02}{seq:03}");
-    let sum: u32 = first
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(c, w)| (c - b'0') as u32 * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    let check = steward::udf::cn_resident_id::check_char(first.as_bytes());
     format!("{first}{check}")
 }
 

@@ -9,6 +9,8 @@
 
 #![allow(dead_code)]
 
+/// Seeded xorshift, so generated data is the same on every run (also used by the
+/// scan benchmark's generator).
 pub struct Rng(pub u64);
 
 impl Rng {

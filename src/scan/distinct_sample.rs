@@ -28,10 +28,6 @@ pub(crate) fn udaf() -> AggregateUDF {
     })
 }
 
-fn list_type() -> DataType {
-    DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
-}
-
 /// A fixed hash, so that every accumulator ranks values alike. Text is hashed as text;
 /// numbers, dates and timestamps by their integer or float bits, so that only the values
 /// kept are ever formatted (the state carries the hashes).
@@ -54,7 +50,7 @@ impl AggregateUDFImpl for DistinctSample {
     }
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(list_type())
+        Ok(super::utf8_list_type())
     }
 
     fn accumulator(&self, acc_args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
@@ -68,7 +64,7 @@ impl AggregateUDFImpl for DistinctSample {
             Arc::new(Field::new(format!("{}[hashes]", args.name), hashes, true)),
             Arc::new(Field::new(
                 format!("{}[values]", args.name),
-                list_type(),
+                super::utf8_list_type(),
                 true,
             )),
         ])

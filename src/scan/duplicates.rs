@@ -43,16 +43,12 @@ pub(crate) fn udaf() -> AggregateUDF {
 /// Field names of the result struct, in order.
 pub(crate) const FIELDS: [&str; 5] = ["groups", "rows", "dup_values", "dup_rows", "samples"];
 
-fn samples_type() -> DataType {
-    DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
-}
-
 fn result_fields() -> Fields {
     let mut fields: Vec<Field> = FIELDS[..4]
         .iter()
         .map(|n| Field::new(*n, DataType::UInt64, false))
         .collect();
-    fields.push(Field::new(FIELDS[4], samples_type(), false));
+    fields.push(Field::new(FIELDS[4], super::utf8_list_type(), false));
     Fields::from(fields)
 }
 

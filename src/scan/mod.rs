@@ -813,6 +813,13 @@ async fn scan_dataset(
     })
 }
 
+/// `List<Utf8>`: what steward's sampling aggregates return and keep as state.
+pub(crate) fn utf8_list_type() -> DataType {
+    DataType::List(std::sync::Arc::new(
+        datafusion::arrow::datatypes::Field::new_list_field(DataType::Utf8, true),
+    ))
+}
+
 /// The count argument of one of steward's aggregate functions (`steward_sample(v, 5)`):
 /// a non-negative integer literal, else an error naming the function.
 pub(crate) fn count_literal(

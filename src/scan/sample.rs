@@ -39,10 +39,6 @@ impl SampleSmallest {
     }
 }
 
-fn list_type() -> DataType {
-    DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
-}
-
 impl AggregateUDFImpl for SampleSmallest {
     fn name(&self) -> &str {
         NAME
@@ -53,7 +49,7 @@ impl AggregateUDFImpl for SampleSmallest {
     }
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(list_type())
+        Ok(super::utf8_list_type())
     }
 
     fn accumulator(&self, acc_args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
@@ -67,7 +63,7 @@ impl AggregateUDFImpl for SampleSmallest {
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
         Ok(vec![Arc::new(Field::new(
             format!("{}[samples]", args.name),
-            list_type(),
+            super::utf8_list_type(),
             true,
         ))])
     }

@@ -329,7 +329,7 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
     .await?;
     let dataset = &classified.datasets[0];
     let names: Vec<&str> = dataset.columns.iter().map(|c| c.name.as_str()).collect();
-    let unknown: Vec<RuleDiagnostic> = policy
+    let mut unknown: Vec<RuleDiagnostic> = policy
         .columns
         .iter()
         .filter(|(name, _)| !names.contains(&name.as_str()))
@@ -345,7 +345,6 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
             },
         )
         .collect();
-    let mut unknown = unknown;
     for (m, origin) in policy.columns.values() {
         if let Method::Shift { by, .. } = m
             && !names.contains(&by.as_str())

@@ -3,6 +3,7 @@
 //! Data flows one way: source -> plan -> DataFusion -> metrics -> score -> report.
 
 pub mod classify;
+pub mod dedupe;
 pub mod error;
 pub mod report;
 pub mod udf;

@@ -79,6 +79,23 @@ Example:\n  STEWARD_KEY=$(cat key.b64) steward mask fixtures/customers.csv --pol
     Mask(MaskArgs),
     /// Decrypt values written by `steward mask` with the encrypt method
     Unmask(UnmaskArgs),
+    /// Find duplicate customers within and across datasets and give each one unified ID
+    #[command(
+        long_about = "Find duplicate customers within and across datasets and give each one \
+unified ID.\n\n\
+Fields listed in the rule files' `duplicates.fuzzy` are normalised per kind (phones \
+without +86, names through pinyin, dates as YYYYMMDD, ...), candidate pairs come from \
+blocking rules (never all pairs), and a Fellegi-Sunter model trained by EM gives each \
+pair a match probability. Pairs at or above the threshold are joined into clusters; a \
+cluster's unified ID is derived from its smallest member key, so it is the same in every \
+run and row order. Holds the compared fields of all records in memory; pairs are \
+streamed block by block.\n\n\
+Examples:\n  \
+steward dedupe fixtures/dedupe/customers.csv --rules fixtures/dedupe/customers.yaml\n  \
+steward dedupe crm.csv orders.csv members.csv --rules rules/ --clusters ids.csv --pairs pairs.csv\n  \
+steward dedupe fixtures/dedupe/customers.csv --rules fixtures/dedupe/customers.yaml --explain C0001 C0002"
+    )]
+    Dedupe(DedupeArgs),
     /// Validate rule files, or list the built-in checks, formats and SQL functions
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -180,6 +197,30 @@ struct UnmaskArgs {
     source: SourceArgs,
 }
 
+#[derive(Args)]
+struct DedupeArgs {
+    /// Data files, directories or globs (.csv .tsv .parquet .json .ndjson .jsonl)
+    #[arg(required = true, value_name = "DATA")]
+    data: Vec<String>,
+    /// Rule file or directory of rule files (repeatable); `duplicates.fuzzy` configures matching
+    #[arg(long, short, required = true, value_name = "FILE|DIR")]
+    rules: Vec<PathBuf>,
+    /// Write matched pairs (CSV: datasets, keys, probability, level per field)
+    #[arg(long, value_name = "FILE")]
+    pairs: Option<PathBuf>,
+    /// Write every record's unified ID (CSV: dataset,key,unified_id)
+    #[arg(long, value_name = "FILE")]
+    clusters: Option<PathBuf>,
+    /// Output format of the summary
+    #[arg(long, short, value_enum, default_value = "table")]
+    format: ClassifyFormat,
+    /// Show the per-field weights of one pair (keys, or dataset:key)
+    #[arg(long, num_args = 2, value_names = ["KEY1", "KEY2"])]
+    explain: Option<Vec<String>>,
+    #[command(flatten)]
+    source: SourceArgs,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum ClassifyFormat {
     Table,
@@ -232,6 +273,7 @@ fn main() -> ExitCode {
         Command::Suggest(args) => run_suggest(args),
         Command::Mask(args) => run_mask(args),
         Command::Unmask(args) => run_unmask(args),
+        Command::Dedupe(args) => run_dedupe(args),
         Command::Rules(RulesCommand::Check { paths }) => steward::rules::load(&paths).map(|rs| {
             let checks: usize = rs.datasets.iter().map(|d| d.checks.len()).sum();
             eprintln!("ok: {} rule file(s), {} check(s)", rs.files.len(), checks);
@@ -390,6 +432,27 @@ fn run_unmask(args: UnmaskArgs) -> steward::Result<Outcome> {
     for (column, n) in counts {
         eprintln!("{column}: {n} values decrypted");
     }
+    Ok(Outcome::Passed)
+}
+
+fn run_dedupe(args: DedupeArgs) -> steward::Result<Outcome> {
+    let opts = steward::dedupe::DedupeOptions {
+        data: args.data,
+        rules: args.rules,
+        source: source_options(&args.source),
+        pairs: args.pairs,
+        clusters: args.clusters,
+        explain: args.explain.map(|v| (v[0].clone(), v[1].clone())),
+    };
+    let (report, explain) = runtime()?.block_on(steward::dedupe::dedupe(&opts))?;
+    use steward::report::dedupe as render;
+    let text = match (args.format, &explain) {
+        (ClassifyFormat::Table, Some(e)) => render::render_explain(e),
+        (ClassifyFormat::Json, Some(e)) => render::json(e),
+        (ClassifyFormat::Table, None) => render::render_table(&report),
+        (ClassifyFormat::Json, None) => render::json(&report),
+    };
+    print_stdout(&text)?;
     Ok(Outcome::Passed)
 }
 

@@ -18,7 +18,7 @@
 //!   qualifying: category null.
 
 pub mod detectors;
-mod header;
+pub(crate) mod header;
 pub mod suggest;
 
 pub use detectors::{DETECTORS, Detector, Match};

@@ -4,6 +4,7 @@
 //! in it. Output is deterministic: no clock, no hash-map order.
 
 pub mod classification;
+pub mod dedupe;
 mod junit;
 mod markdown;
 pub mod masking;

@@ -124,9 +124,31 @@ pub(crate) struct RawDuplicates {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFuzzy {
-    pub compare: Vec<String>,
+    pub compare: Vec<Spanned<String>>,
+    /// Per-field options, keyed by a name listed in `compare`.
+    #[serde(default)]
+    pub fields: IndexMap<String, Spanned<RawFuzzyField>>,
+    /// Blocking rules: each a list of `field` or `field.transform`.
+    #[serde(default)]
+    pub blocking: Option<Spanned<Vec<Vec<Spanned<String>>>>>,
     #[serde(default)]
     pub threshold: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub mode: Option<Spanned<String>>,
+    #[serde(default)]
+    pub max_block: Option<Spanned<u64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFuzzyField {
+    /// This dataset's column for the field (default: the field's name).
+    #[serde(default)]
+    pub column: Option<Spanned<String>>,
+    #[serde(default)]
+    pub kind: Option<Spanned<String>>,
+    #[serde(default)]
+    pub term_frequency: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -181,7 +181,7 @@ impl From<Error> for Retry {
 
 /// Match rule sets to inputs. A single input takes the name of the one dataset the rule
 /// files describe; rule sets for datasets that are not inputs are skipped with a warning.
-fn assign(rules: &RuleSet, inputs: &mut [Input]) -> Result<Vec<Option<DatasetRules>>> {
+pub(crate) fn assign(rules: &RuleSet, inputs: &mut [Input]) -> Result<Vec<Option<DatasetRules>>> {
     let named: Vec<&str> = {
         let mut n: Vec<&str> = rules
             .datasets

@@ -2,6 +2,7 @@
 //! cleared environment. Each test asserts exit code, stdout and stderr of one run.
 
 mod classify;
+mod dedupe;
 mod mask;
 mod rules_cmd;
 mod scan;

@@ -1,0 +1,245 @@
+//! Comparison kinds: how two normalised values of a field agree, as an ordered list of
+//! levels from the strongest agreement to "different". Level 0 means a value is
+//! missing on either side; it carries no evidence (Bayes factor 1).
+//!
+//! One kind per module below; each has a fixed list of level labels (reported with
+//! every pair and in `--explain`) and one `level` function. Kinds are registered under
+//! stable ids (`name`, `date`, ...) that rule files use in `fields.<f>.kind`.
+
+mod address;
+mod date;
+mod email;
+mod identifier;
+mod name;
+mod text;
+
+use crate::classify::header::Header;
+
+/// How a field is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Personal names: exact, same pinyin (Han), Jaro-Winkler bands.
+    Name,
+    /// Free text: exact, Jaro-Winkler bands.
+    Text,
+    /// Phone numbers: digits without country code; exact, last 8, one edit.
+    Phone,
+    /// Document numbers and other identifiers: exact, one edit, two edits.
+    Identifier,
+    /// E-mail addresses: exact, same local part, Jaro-Winkler.
+    Email,
+    /// Dates: exact, one edit or day/month swapped, two edits.
+    Date,
+    /// Postal addresses: exact, containment (a shortened address), Jaro-Winkler bands.
+    Address,
+    /// Short codes (postcodes, house numbers): exact, one edit.
+    Code,
+    /// Exact or different.
+    Exact,
+}
+
+/// Every kind, in documentation order.
+pub const KINDS: [Kind; 9] = [
+    Kind::Name,
+    Kind::Text,
+    Kind::Phone,
+    Kind::Identifier,
+    Kind::Email,
+    Kind::Date,
+    Kind::Address,
+    Kind::Code,
+    Kind::Exact,
+];
+
+/// A normalised field value of one record: the value and, for names, its pinyin.
+#[derive(Debug, Clone, Copy)]
+pub struct Value<'a> {
+    pub norm: &'a str,
+    pub alt: Option<&'a str>,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Name => "name",
+            Kind::Text => "text",
+            Kind::Phone => "phone",
+            Kind::Identifier => "identifier",
+            Kind::Email => "email",
+            Kind::Date => "date",
+            Kind::Address => "address",
+            Kind::Code => "code",
+            Kind::Exact => "exact",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        KINDS.iter().copied().find(|k| k.name() == s)
+    }
+
+    /// Labels of levels 1.. (level 0 is "missing").
+    pub fn levels(self) -> &'static [&'static str] {
+        match self {
+            Kind::Name => name::LEVELS,
+            Kind::Text => text::LEVELS,
+            Kind::Phone => identifier::PHONE_LEVELS,
+            Kind::Identifier => identifier::LEVELS,
+            Kind::Email => email::LEVELS,
+            Kind::Date => date::LEVELS,
+            Kind::Address => address::LEVELS,
+            Kind::Code => identifier::CODE_LEVELS,
+            Kind::Exact => &["exact", "different"],
+        }
+    }
+
+    /// The label of a level, `missing` for 0.
+    pub fn label(self, level: u8) -> &'static str {
+        match level {
+            0 => "missing",
+            l => self.levels().get(l as usize - 1).copied().unwrap_or("?"),
+        }
+    }
+
+    /// Number of levels including 0.
+    pub fn level_count(self) -> usize {
+        self.levels().len() + 1
+    }
+
+    /// The agreement level of two present values (1 = exact).
+    pub fn level(self, a: Value<'_>, b: Value<'_>) -> u8 {
+        if a.norm == b.norm {
+            return 1;
+        }
+        match self {
+            Kind::Name => name::level(a, b),
+            Kind::Text => text::level(a.norm, b.norm),
+            Kind::Phone => identifier::phone_level(a.norm, b.norm),
+            Kind::Identifier => identifier::level(a.norm, b.norm),
+            Kind::Email => email::level(a.norm, b.norm),
+            Kind::Date => date::level(a.norm, b.norm),
+            Kind::Address => address::level(a.norm, b.norm),
+            Kind::Code => identifier::code_level(a.norm, b.norm),
+            Kind::Exact => 2,
+        }
+    }
+
+    /// The kind a field's name suggests, `text` when it suggests none.
+    pub fn infer(field: &str) -> Kind {
+        let h = Header::new(field);
+        const RULES: [(Kind, &[&str]); 7] = [
+            (Kind::Email, &["email", "mail", "邮箱", "邮件", "yx"]),
+            (
+                Kind::Phone,
+                &[
+                    "mobile", "phone", "tel", "cell", "手机", "电话", "sjhm", "sj", "dh",
+                ],
+            ),
+            (
+                Kind::Date,
+                &[
+                    "birth", "dob", "date", "birthday", "生日", "出生", "日期", "csrq",
+                ],
+            ),
+            (
+                Kind::Address,
+                &["address", "addr", "street", "地址", "住址", "dz"],
+            ),
+            (
+                Kind::Identifier,
+                &[
+                    "id_number",
+                    "idnumber",
+                    "idno",
+                    "idcard",
+                    "ssn",
+                    "sec",
+                    "passport",
+                    "身份证",
+                    "证件",
+                    "sfz",
+                    "sfzh",
+                    "zjhm",
+                    "card",
+                    "license",
+                    "uscc",
+                ],
+            ),
+            (
+                Kind::Name,
+                &[
+                    "name", "surname", "given", "姓名", "名字", "姓", "xm", "xingming",
+                ],
+            ),
+            (
+                Kind::Code,
+                &[
+                    "postcode", "zip", "postal", "邮编", "yb", "number", "no", "num",
+                ],
+            ),
+        ];
+        for (kind, keywords) in RULES {
+            if h.hit(keywords).is_some() {
+                return kind;
+            }
+        }
+        Kind::Text
+    }
+}
+
+/// Jaro-Winkler similarity on characters.
+pub(crate) fn jw(a: &str, b: &str) -> f64 {
+    strsim::jaro_winkler(a, b)
+}
+
+/// Optimal string alignment distance (edits with adjacent transpositions), or
+/// `limit + 1` when the lengths alone rule out `limit` edits.
+pub(crate) fn edits(a: &str, b: &str, limit: usize) -> usize {
+    if a.len().abs_diff(b.len()) > limit {
+        return limit + 1;
+    }
+    strsim::osa_distance(a, b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Value<'_> {
+        Value { norm: s, alt: None }
+    }
+
+    #[test]
+    fn kinds_round_trip_and_levels_are_labelled() {
+        for k in KINDS {
+            assert_eq!(Kind::parse(k.name()), Some(k));
+            assert_eq!(k.label(0), "missing");
+            assert_eq!(k.label(1), "exact");
+            assert_eq!(*k.levels().last().unwrap(), "different");
+            assert!(k.level_count() <= 15, "levels are packed in 4 bits");
+        }
+    }
+
+    #[test]
+    fn every_kind_gives_exact_and_different() {
+        for k in KINDS {
+            assert_eq!(k.level(v("13800138000"), v("13800138000")), 1, "{k:?}");
+            let last = k.levels().len() as u8;
+            assert_eq!(k.level(v("abcdefgh"), v("zyxwvuts")), last, "{k:?}");
+        }
+    }
+
+    #[test]
+    fn infers_kinds_from_names() {
+        assert_eq!(Kind::infer("mobile"), Kind::Phone);
+        assert_eq!(Kind::infer("email"), Kind::Email);
+        assert_eq!(Kind::infer("date_of_birth"), Kind::Date);
+        assert_eq!(Kind::infer("soc_sec_id"), Kind::Identifier);
+        assert_eq!(Kind::infer("id_number"), Kind::Identifier);
+        assert_eq!(Kind::infer("given_name"), Kind::Name);
+        assert_eq!(Kind::infer("姓名"), Kind::Name);
+        assert_eq!(Kind::infer("address_1"), Kind::Address);
+        assert_eq!(Kind::infer("postcode"), Kind::Code);
+        assert_eq!(Kind::infer("suburb"), Kind::Text);
+    }
+}

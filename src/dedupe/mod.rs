@@ -1,0 +1,506 @@
+//! `steward dedupe`: duplicate detection and one unified customer ID across datasets.
+//!
+//! Data flows one way, as in a scan:
+//! rules (`duplicates.fuzzy`) -> [`records`] (read and normalised through DataFusion)
+//! -> [`block`] (candidate pairs from blocking rules) -> [`compare`] (agreement levels)
+//! -> [`model`] (Fellegi–Sunter, trained by EM) -> [`cluster`] (union-find, unified IDs)
+//! -> the report model in `report::dedupe`, which renderers read.
+//!
+//! Memory is the records' normalised text plus per-rule block keys (8 bytes per record
+//! and rule) and the matched pairs; candidate pairs are generated block by block and
+//! never stored.
+
+pub mod block;
+pub mod cluster;
+pub mod compare;
+pub mod evaluate;
+pub mod model;
+pub mod normalize;
+mod output;
+pub mod records;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::error::{Error, Origin, Result, RuleDiagnostic};
+use crate::report::dedupe::{
+    ClusterSummary, DatasetSummary, DedupeReport, Explain, ExplainTerm, FieldSetting, Settings,
+};
+use crate::rules::{DatasetRules, FuzzySpec};
+use crate::source::{self, SourceOptions};
+use block::{Blocks, Rule};
+use compare::Kind;
+use records::{DatasetColumns, Records};
+
+/// Which record pairs may match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkMode {
+    /// Only records of the same dataset.
+    Dedupe,
+    /// Only records of different datasets (each dataset is free of duplicates).
+    Link,
+    /// Any two records.
+    LinkAndDedupe,
+}
+
+impl LinkMode {
+    pub const NAMES: [&'static str; 3] = ["dedupe", "link", "link_and_dedupe"];
+
+    pub fn parse(s: &str) -> Option<LinkMode> {
+        Some(match s {
+            "dedupe" => LinkMode::Dedupe,
+            "link" => LinkMode::Link,
+            "link_and_dedupe" => LinkMode::LinkAndDedupe,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LinkMode::Dedupe => "dedupe",
+            LinkMode::Link => "link",
+            LinkMode::LinkAndDedupe => "link_and_dedupe",
+        }
+    }
+
+    pub fn allows(self, a: u16, b: u16) -> bool {
+        match self {
+            LinkMode::Dedupe => a == b,
+            LinkMode::Link => a != b,
+            LinkMode::LinkAndDedupe => true,
+        }
+    }
+}
+
+/// Default match-probability threshold.
+pub const DEFAULT_THRESHOLD: f64 = 0.9;
+/// Default largest block compared; larger blocks are skipped and reported.
+pub const DEFAULT_MAX_BLOCK: usize = 5000;
+/// Random pairs drawn to estimate `u`.
+pub const U_SAMPLES: usize = 1_000_000;
+
+#[derive(Debug, Clone, Default)]
+pub struct DedupeOptions {
+    pub data: Vec<String>,
+    pub rules: Vec<PathBuf>,
+    pub source: SourceOptions,
+    pub pairs: Option<PathBuf>,
+    pub clusters: Option<PathBuf>,
+    /// Explain one pair: two record references, `key` or `dataset:key`.
+    pub explain: Option<(String, String)>,
+}
+
+/// The comparison settings of a run, merged over the datasets' rule files.
+#[derive(Debug, Clone)]
+struct Plan {
+    fields: Vec<String>,
+    kinds: Vec<Kind>,
+    tf: Vec<bool>,
+    rules: Vec<Rule>,
+    threshold: f64,
+    mode: LinkMode,
+    max_block: usize,
+}
+
+/// Run a dedupe and build its report (and the explanation of one pair, if asked).
+pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explain>)> {
+    let started = Instant::now();
+    let started_at = chrono::Utc::now();
+    let rules = crate::rules::load(&opts.rules)?;
+    let mut inputs = source::expand(&opts.data, &opts.source)?;
+    let assigned = crate::scan::assign(&rules, &mut inputs)?;
+    let plan = plan(&assigned, inputs.len())?;
+    let sets: Vec<DatasetColumns> = inputs
+        .iter()
+        .zip(&assigned)
+        .map(|(input, r)| columns(input.clone(), r.as_ref(), &plan))
+        .collect();
+    let records = records::read(&sets, &plan.kinds, &opts.source).await?;
+    let blocks = Blocks::new(&records, plan.rules.clone(), plan.mode, plan.max_block);
+    let model = model::train(
+        &records,
+        &blocks,
+        &plan.fields,
+        &plan.tf,
+        plan.mode,
+        U_SAMPLES,
+    );
+
+    // Score every candidate pair; keep those at or above the threshold.
+    let (candidates, mut matched) = blocks.fold(
+        &records,
+        || (0u64, Vec::new()),
+        |(n, out), _, i, j| {
+            *n += 1;
+            let p = model::pattern(&records, i, j);
+            let prob = model::probability(model.weight(p, i));
+            if prob >= plan.threshold {
+                out.push((i as u32, j as u32, prob, p));
+            }
+        },
+        |(a, mut x), (b, y)| {
+            x.extend(y);
+            (a + b, x)
+        },
+    );
+    matched.sort_by_key(|&(i, j, _, _)| (i, j));
+    let smallest = cluster::components(records.len(), matched.iter().map(|&(i, j, _, _)| (i, j)));
+
+    if let Some(path) = &opts.pairs {
+        output::write_pairs(path, &records, &plan.fields, &matched)?;
+    }
+    if let Some(path) = &opts.clusters {
+        output::write_clusters(path, &records, &smallest)?;
+    }
+    let explain = match &opts.explain {
+        Some((a, b)) => Some(explain(&records, &model, &plan, a, b)?),
+        None => None,
+    };
+
+    let hashes = inputs
+        .iter()
+        .map(|i| source::sha256_file(&i.path))
+        .collect::<Result<Vec<_>>>()?;
+    let summary = summarize(&records, &smallest, candidates, matched.len() as u64);
+    let datasets = records
+        .datasets
+        .iter()
+        .enumerate()
+        .map(|(d, name)| {
+            let members: Vec<usize> = (0..records.len())
+                .filter(|&i| records.dataset[i] as usize == d)
+                .collect();
+            let mut sizes = vec![0u32; records.len()];
+            for &s in &smallest {
+                sizes[s as usize] += 1;
+            }
+            DatasetSummary {
+                name: name.clone(),
+                records: members.len() as u64,
+                in_multi_record_clusters: members
+                    .iter()
+                    .filter(|&&i| sizes[smallest[i] as usize] > 1)
+                    .count() as u64,
+            }
+        })
+        .collect();
+    let report = DedupeReport {
+        schema_version: 1,
+        tool: crate::report::model::Tool {
+            name: "steward".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        run: crate::report::dedupe::Run {
+            started_at: started_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            duration_ms: started.elapsed().as_millis() as u64,
+            rules_sha256: rules.sha256.clone(),
+            inputs: inputs
+                .iter()
+                .zip(&hashes)
+                .map(|(i, (sha256, bytes))| crate::report::dedupe::InputRef {
+                    path: i.path.display().to_string(),
+                    dataset: i.name.clone(),
+                    sha256: sha256.clone(),
+                    bytes: *bytes,
+                })
+                .collect(),
+        },
+        settings: Settings {
+            mode: plan.mode,
+            threshold: plan.threshold,
+            max_block: plan.max_block,
+            fields: plan
+                .fields
+                .iter()
+                .zip(&plan.kinds)
+                .zip(&plan.tf)
+                .map(|((f, k), tf)| FieldSetting {
+                    field: f.clone(),
+                    kind: *k,
+                    levels: k.levels().iter().map(|s| s.to_string()).collect(),
+                    term_frequency: *tf,
+                })
+                .collect(),
+            blocking: plan.rules.iter().map(|r| r.text.clone()).collect(),
+        },
+        model,
+        summary,
+        datasets,
+        oversized_blocks: blocks.oversized.clone(),
+    };
+    Ok((report, explain))
+}
+
+fn summarize(records: &Records, smallest: &[u32], candidates: u64, matched: u64) -> ClusterSummary {
+    let mut sizes = vec![0u64; records.len()];
+    for &s in smallest {
+        sizes[s as usize] += 1;
+    }
+    let clusters = sizes.iter().filter(|&&s| s > 0).count() as u64;
+    let multi = sizes.iter().filter(|&&s| s > 1).count() as u64;
+    let n = records.len() as u64;
+    ClusterSummary {
+        records: n,
+        candidate_pairs: candidates,
+        matched_pairs: matched,
+        clusters,
+        multi_record_clusters: multi,
+        duplicate_records: n - clusters,
+        duplicate_rate: if n == 0 {
+            0.0
+        } else {
+            (n - clusters) as f64 / n as f64
+        },
+        largest_cluster: sizes.iter().copied().max().unwrap_or(0),
+    }
+}
+
+fn diag(origin: &Origin, message: String) -> RuleDiagnostic {
+    RuleDiagnostic {
+        origin: origin.clone(),
+        message,
+        help: None,
+    }
+}
+
+/// Merge the datasets' `duplicates.fuzzy` into one plan.
+fn plan(assigned: &[Option<DatasetRules>], inputs: usize) -> Result<Plan> {
+    let specs: Vec<&FuzzySpec> = assigned
+        .iter()
+        .flatten()
+        .filter_map(|r| r.fuzzy.as_ref())
+        .collect();
+    let Some(first) = specs.first() else {
+        return Err(Error::Usage(
+            "no rule file for these inputs has a `duplicates.fuzzy` section; add one with the fields to compare (see docs/rules.md)".into(),
+        ));
+    };
+    let mut diags = Vec::new();
+    let mut fields: Vec<String> = Vec::new();
+    let mut kinds: Vec<Option<(Kind, Origin)>> = Vec::new();
+    let mut tf: Vec<bool> = Vec::new();
+    for spec in &specs {
+        for f in &spec.fields {
+            let idx = match fields.iter().position(|x| x == &f.field) {
+                Some(i) => i,
+                None => {
+                    fields.push(f.field.clone());
+                    kinds.push(None);
+                    tf.push(false);
+                    fields.len() - 1
+                }
+            };
+            tf[idx] |= f.term_frequency;
+            if let Some(k) = f.kind {
+                match &kinds[idx] {
+                    Some((other, at)) if *other != k => diags.push(diag(
+                        &f.origin,
+                        format!(
+                            "field '{}' is compared as {} here but as {} at {at}",
+                            f.field,
+                            k.name(),
+                            other.name()
+                        ),
+                    )),
+                    _ => kinds[idx] = Some((k, f.origin.clone())),
+                }
+            }
+        }
+    }
+    if fields.len() > model::MAX_FIELDS {
+        diags.push(diag(
+            &first.origin,
+            format!(
+                "{} fields are compared; at most {} are supported",
+                fields.len(),
+                model::MAX_FIELDS
+            ),
+        ));
+    }
+    // Settings that must agree: the first spec that sets one wins, others must match.
+    let mut setting = |name: &str, get: &dyn Fn(&FuzzySpec) -> Option<String>| -> Option<String> {
+        let mut chosen: Option<(String, &Origin)> = None;
+        for s in &specs {
+            if let Some(v) = get(s) {
+                match &chosen {
+                    Some((c, at)) if *c != v => diags.push(diag(
+                        &s.origin,
+                        format!("fuzzy {name} differs from the one at {at}; datasets deduplicated together share it"),
+                    )),
+                    Some(_) => {}
+                    None => chosen = Some((v, &s.origin)),
+                }
+            }
+        }
+        chosen.map(|(v, _)| v)
+    };
+    let threshold = setting("threshold", &|s| s.threshold.map(|t| t.to_string()))
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(DEFAULT_THRESHOLD);
+    let max_block = setting("max_block", &|s| s.max_block.map(|t| t.to_string()))
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(DEFAULT_MAX_BLOCK);
+    let mode = setting("mode", &|s| s.mode.map(|m| m.name().to_string()))
+        .and_then(|m| LinkMode::parse(&m))
+        .unwrap_or(if inputs > 1 {
+            LinkMode::LinkAndDedupe
+        } else {
+            LinkMode::Dedupe
+        });
+    let blocking_text = setting("blocking", &|s| {
+        s.blocking.as_ref().map(|b| format!("{b:?}"))
+    });
+    let rules: Vec<Rule> = match (
+        blocking_text,
+        specs.iter().find_map(|s| s.blocking.as_ref()),
+    ) {
+        (Some(_), Some(b)) => b
+            .iter()
+            .map(|parts| Rule {
+                parts: parts
+                    .iter()
+                    .map(|k| {
+                        let f = fields.iter().position(|x| x == &k.field).unwrap_or(0);
+                        (f, k.transform)
+                    })
+                    .collect(),
+                text: parts
+                    .iter()
+                    .map(|k| match k.transform {
+                        block::Transform::Value => k.field.clone(),
+                        t => format!("{}.{}", k.field, t.name()),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+            })
+            .collect(),
+        _ => fields
+            .iter()
+            .enumerate()
+            .map(|(f, name)| Rule {
+                parts: vec![(f, block::Transform::Value)],
+                text: name.clone(),
+            })
+            .collect(),
+    };
+    if mode == LinkMode::Link && inputs < 2 {
+        diags.push(diag(
+            &first.origin,
+            "mode link compares records of different datasets; give two or more inputs".into(),
+        ));
+    }
+    if !diags.is_empty() {
+        return Err(Error::RuleFile(diags));
+    }
+    Ok(Plan {
+        kinds: fields
+            .iter()
+            .zip(&kinds)
+            .map(|(f, k)| {
+                k.as_ref()
+                    .map(|(k, _)| *k)
+                    .unwrap_or_else(|| Kind::infer(f))
+            })
+            .collect(),
+        fields,
+        tf,
+        rules,
+        threshold,
+        mode,
+        max_block,
+    })
+}
+
+/// Which column of this dataset holds each field: the rule file's mapping, else a
+/// column of the field's name if the dataset has one.
+fn columns(input: source::Input, rules: Option<&DatasetRules>, plan: &Plan) -> DatasetColumns {
+    let spec = rules.and_then(|r| r.fuzzy.as_ref());
+    let fields = plan
+        .fields
+        .iter()
+        .map(
+            |name| match spec.and_then(|s| s.fields.iter().find(|f| &f.field == name)) {
+                Some(f) => records::FieldColumn::Required(f.column.clone()),
+                None => records::FieldColumn::IfPresent(name.clone()),
+            },
+        )
+        .collect();
+    DatasetColumns {
+        input,
+        key: rules.map(|r| r.key.clone()).unwrap_or_default(),
+        fields,
+    }
+}
+
+/// Find a record by `key` or `dataset:key`.
+fn find(records: &Records, reference: &str) -> Result<usize> {
+    let hits: Vec<usize> = (0..records.len())
+        .filter(|&i| {
+            records.key(i) == reference
+                || reference
+                    .split_once(':')
+                    .is_some_and(|(d, k)| records.dataset_name(i) == d && records.key(i) == k)
+        })
+        .collect();
+    match hits.as_slice() {
+        [i] => Ok(*i),
+        [] => Err(Error::Usage(format!(
+            "--explain: no record has the key '{reference}'"
+        ))),
+        _ => Err(Error::Usage(format!(
+            "--explain: {} records have the key '{reference}'; write it as dataset:key",
+            hits.len()
+        ))),
+    }
+}
+
+fn explain(
+    records: &Records,
+    model: &model::Model,
+    plan: &Plan,
+    a: &str,
+    b: &str,
+) -> Result<Explain> {
+    let (i, j) = (find(records, a)?, find(records, b)?);
+    let (i, j) = if i <= j { (i, j) } else { (j, i) };
+    let p = model::pattern(records, i, j);
+    let prior = (model.lambda / (1.0 - model.lambda)).log2();
+    let terms = model
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(f, fm)| {
+            let l = model::level(p, f);
+            let w = fm.weight(l, i);
+            ExplainTerm {
+                field: fm.field.clone(),
+                level: plan.kinds[f].label(l).to_string(),
+                m: (l > 0).then(|| fm.m[l as usize]),
+                u: (l > 0).then(|| match (&fm.tf, l) {
+                    (Some(tf), 1) => f64::from(tf[i]),
+                    _ => fm.u[l as usize],
+                }),
+                bayes_factor: w.exp2(),
+                weight: w,
+                term_frequency_adjusted: l == 1 && fm.tf.is_some(),
+                value_a: records
+                    .value(f, i)
+                    .map(|v| crate::mask::partial::mask(v.norm)),
+                value_b: records
+                    .value(f, j)
+                    .map(|v| crate::mask::partial::mask(v.norm)),
+            }
+        })
+        .collect::<Vec<_>>();
+    let weight = prior + terms.iter().map(|t| t.weight).sum::<f64>();
+    Ok(Explain {
+        a: format!("{}:{}", records.dataset_name(i), records.key(i)),
+        b: format!("{}:{}", records.dataset_name(j), records.key(j)),
+        prior_weight: prior,
+        terms,
+        weight,
+        probability: model::probability(weight),
+        threshold: plan.threshold,
+    })
+}

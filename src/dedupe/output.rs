@@ -1,0 +1,108 @@
+//! The pairs and clusters files (CSV, written to a temporary file and renamed):
+//!
+//! - pairs: `dataset_a,key_a,dataset_b,key_b,match_probability`, then one column per
+//!   compared field with its agreement level; only pairs at or above the threshold.
+//! - clusters: `dataset,key,unified_id` for every record, singletons too.
+//!
+//! Rows are in canonical (dataset, key) order, so two runs on the same data give the
+//! same bytes. Keys are the rule file's `key` columns joined with `|`.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::cluster::unified_id;
+use super::model::{Pattern, level};
+use super::records::Records;
+use crate::error::{Error, Result};
+
+type Writer = csv::Writer<std::io::BufWriter<tempfile::NamedTempFile>>;
+
+fn csv_writer(path: &Path) -> Result<Writer> {
+    let tmp = crate::output::temp_beside(path)?;
+    Ok(csv::Writer::from_writer(std::io::BufWriter::new(tmp)))
+}
+
+fn finish(path: &Path, w: Writer) -> Result<()> {
+    let err = |e: std::io::Error| Error::Output {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let mut buf = w
+        .into_inner()
+        .map_err(|e| err(std::io::Error::other(e.to_string())))?;
+    buf.flush().map_err(err)?;
+    let tmp = buf
+        .into_inner()
+        .map_err(|e| err(std::io::Error::other(e.to_string())))?;
+    crate::output::persist(tmp, path)
+}
+
+fn io(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
+    move |e| Error::Output {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
+/// A cell that a spreadsheet would run as a formula gets a leading apostrophe.
+fn cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
+}
+
+pub fn write_pairs(
+    path: &Path,
+    records: &Records,
+    fields: &[String],
+    pairs: &[(u32, u32, f64, Pattern)],
+) -> Result<()> {
+    let mut w = csv_writer(path)?;
+    let mut header = vec![
+        "dataset_a".to_string(),
+        "key_a".into(),
+        "dataset_b".into(),
+        "key_b".into(),
+        "match_probability".into(),
+    ];
+    header.extend(fields.iter().cloned());
+    w.write_record(&header).map_err(io(path))?;
+    for &(i, j, p, pat) in pairs {
+        let (i, j) = (i as usize, j as usize);
+        let mut row: Vec<String> = vec![
+            records.dataset_name(i).to_string(),
+            cell(records.key(i)).into_owned(),
+            records.dataset_name(j).to_string(),
+            cell(records.key(j)).into_owned(),
+            format!("{p:.6}"),
+        ];
+        row.extend(
+            records
+                .kinds
+                .iter()
+                .enumerate()
+                .map(|(f, k)| k.label(level(pat, f)).to_string()),
+        );
+        w.write_record(&row).map_err(io(path))?;
+    }
+    finish(path, w)
+}
+
+pub fn write_clusters(path: &Path, records: &Records, smallest: &[u32]) -> Result<()> {
+    let mut w = csv_writer(path)?;
+    w.write_record(["dataset", "key", "unified_id"])
+        .map_err(io(path))?;
+    let mut ids: Vec<Option<String>> = vec![None; records.len()];
+    for (i, &s) in smallest.iter().enumerate() {
+        let s = s as usize;
+        if ids[s].is_none() {
+            ids[s] = Some(unified_id(records.dataset_name(s), records.key(s)));
+        }
+        let id = ids[s].as_deref().unwrap_or_default();
+        w.write_record([records.dataset_name(i), &cell(records.key(i)), id])
+            .map_err(io(path))?;
+    }
+    finish(path, w)
+}

@@ -1,0 +1,250 @@
+//! The dedupe report model (`steward dedupe --format json`, schema_version 1) and its
+//! renderers: a terminal summary and the `--explain` waterfall. Renderers only read the
+//! model. Record values never appear, only masked ones in `--explain`.
+
+use serde::Serialize;
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+use super::model::Tool;
+use crate::dedupe::LinkMode;
+use crate::dedupe::block::Oversized;
+use crate::dedupe::compare::Kind;
+use crate::dedupe::model::Model;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DedupeReport {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub run: Run,
+    pub settings: Settings,
+    pub summary: ClusterSummary,
+    pub datasets: Vec<DatasetSummary>,
+    pub model: Model,
+    /// Blocks larger than `max_block`, skipped: their pairs were not compared.
+    pub oversized_blocks: Vec<Oversized>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Run {
+    pub started_at: String,
+    pub duration_ms: u64,
+    pub rules_sha256: String,
+    pub inputs: Vec<InputRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InputRef {
+    pub path: String,
+    pub dataset: String,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    pub mode: LinkMode,
+    pub threshold: f64,
+    pub max_block: usize,
+    pub fields: Vec<FieldSetting>,
+    pub blocking: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldSetting {
+    pub field: String,
+    pub kind: Kind,
+    pub levels: Vec<String>,
+    pub term_frequency: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterSummary {
+    pub records: u64,
+    pub candidate_pairs: u64,
+    pub matched_pairs: u64,
+    pub clusters: u64,
+    pub multi_record_clusters: u64,
+    /// Records minus clusters: the records a merge would remove.
+    pub duplicate_records: u64,
+    /// `duplicate_records / records`.
+    pub duplicate_rate: f64,
+    pub largest_cluster: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DatasetSummary {
+    pub name: String,
+    pub records: u64,
+    pub in_multi_record_clusters: u64,
+}
+
+/// `--explain`: the weight of each field for one pair.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explain {
+    pub a: String,
+    pub b: String,
+    pub prior_weight: f64,
+    pub terms: Vec<ExplainTerm>,
+    pub weight: f64,
+    pub probability: f64,
+    pub threshold: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainTerm {
+    pub field: String,
+    pub level: String,
+    pub m: Option<f64>,
+    pub u: Option<f64>,
+    pub bayes_factor: f64,
+    /// log2 of the Bayes factor.
+    pub weight: f64,
+    pub term_frequency_adjusted: bool,
+    /// Masked values of the two records.
+    pub value_a: Option<String>,
+    pub value_b: Option<String>,
+}
+
+pub fn json<T: Serialize>(v: &T) -> String {
+    let mut s = serde_json::to_string_pretty(v).expect("the dedupe model always serializes");
+    s.push('\n');
+    s
+}
+
+pub fn render_table(r: &DedupeReport) -> String {
+    let s = &r.summary;
+    let mut out = format!(
+        "{} records, {} clusters ({} with duplicates), duplicate rate {:.2}%, largest cluster {}\n",
+        s.records,
+        s.clusters,
+        s.multi_record_clusters,
+        s.duplicate_rate * 100.0,
+        s.largest_cluster
+    );
+    out.push_str(&format!(
+        "{} candidate pairs from {} blocking rule(s), {} at or above match probability {}\n",
+        s.candidate_pairs,
+        r.settings.blocking.len(),
+        s.matched_pairs,
+        r.settings.threshold
+    ));
+    let mut t = Builder::default();
+    t.push_record(["dataset", "records", "in clusters with duplicates"]);
+    for d in &r.datasets {
+        t.push_record([
+            d.name.clone(),
+            d.records.to_string(),
+            d.in_multi_record_clusters.to_string(),
+        ]);
+    }
+    let mut t = t.build();
+    t.with(Style::sharp());
+    out.push_str(&format!("{t}\n"));
+    let mut f = Builder::default();
+    f.push_record([
+        "field",
+        "kind",
+        "m(exact)",
+        "u(exact)",
+        "weight(exact)",
+        "m trained",
+    ]);
+    for (fs, fm) in r.settings.fields.iter().zip(&r.model.fields) {
+        let m = fm.m.get(1).copied().unwrap_or(0.0);
+        let u = fm.u.get(1).copied().unwrap_or(1.0);
+        f.push_record([
+            format!(
+                "{}{}",
+                fs.field,
+                if fs.term_frequency { " (tf)" } else { "" }
+            ),
+            fs.kind.name().to_string(),
+            format!("{m:.4}"),
+            format!("{u:.2e}"),
+            format!("{:+.2}", (m / u).log2()),
+            if fm.m_trained { "yes" } else { "no (default)" }.to_string(),
+        ]);
+    }
+    let mut f = f.build();
+    f.with(Style::sharp());
+    out.push_str(&format!("{f}\n"));
+    out.push_str(&format!(
+        "prior: lambda = {:.3e} (log2 odds {:+.2})\n",
+        r.model.lambda,
+        (r.model.lambda / (1.0 - r.model.lambda)).log2()
+    ));
+    for o in &r.oversized_blocks {
+        out.push_str(&format!(
+            "warning: a block of {} records under rule '{}' was skipped (max_block {}); add a more specific rule\n",
+            o.records, o.rule, r.settings.max_block
+        ));
+    }
+    out
+}
+
+/// The waterfall: prior, then each field's weight and the running probability.
+pub fn render_explain(e: &Explain) -> String {
+    let mut t = Builder::default();
+    t.push_record([
+        "step",
+        "values (masked)",
+        "level",
+        "m",
+        "u",
+        "bayes factor",
+        "weight",
+        "cumulative",
+        "probability",
+    ]);
+    let mut cum = e.prior_weight;
+    t.push_record([
+        "prior".to_string(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        format!("{:.3e}", e.prior_weight.exp2()),
+        format!("{:+.2}", e.prior_weight),
+        format!("{cum:+.2}"),
+        format!("{:.6}", crate::dedupe::model::probability(cum)),
+    ]);
+    for term in &e.terms {
+        cum += term.weight;
+        let v = |x: &Option<String>| x.clone().unwrap_or_else(|| "∅".into());
+        t.push_record([
+            term.field.clone(),
+            format!("{} / {}", v(&term.value_a), v(&term.value_b)),
+            format!(
+                "{}{}",
+                term.level,
+                if term.term_frequency_adjusted {
+                    " (tf)"
+                } else {
+                    ""
+                }
+            ),
+            term.m.map(|m| format!("{m:.4}")).unwrap_or_default(),
+            term.u.map(|u| format!("{u:.2e}")).unwrap_or_default(),
+            format!("{:.3}", term.bayes_factor),
+            format!("{:+.2}", term.weight),
+            format!("{cum:+.2}"),
+            format!("{:.6}", crate::dedupe::model::probability(cum)),
+        ]);
+    }
+    let mut t = t.build();
+    t.with(Style::sharp());
+    format!(
+        "{} vs {}: match weight {:+.2}, probability {:.6} ({} the threshold {})\n{t}\n",
+        e.a,
+        e.b,
+        e.weight,
+        e.probability,
+        if e.probability >= e.threshold {
+            "at or above"
+        } else {
+            "below"
+        },
+        e.threshold
+    )
+}

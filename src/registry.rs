@@ -1,5 +1,5 @@
-//! `steward rules list`: every built-in check shorthand, format, personal-data detector
-//! and SQL function, rendered
+//! `steward rules list`: every built-in check shorthand, format, personal-data detector,
+//! dedupe comparison kind and blocking transform, and SQL function, rendered
 //! from the registries themselves so the list (and the README table made from it) cannot
 //! drift from the code.
 
@@ -111,6 +111,24 @@ pub fn entries() -> Vec<Entry> {
             kind: "detector",
             id: d.category.to_string(),
             summary: format!("{} ({})", d.validator, flags.join(", ")),
+            status: "stable",
+            since: "0.1.0",
+        });
+    }
+    for k in crate::dedupe::compare::KINDS {
+        out.push(Entry {
+            kind: "comparison",
+            id: k.name().to_string(),
+            summary: format!("{} [levels: {}]", k.summary(), k.levels().join(", ")),
+            status: "stable",
+            since: "0.1.0",
+        });
+    }
+    for t in crate::dedupe::block::TRANSFORMS {
+        out.push(Entry {
+            kind: "blocking transform",
+            id: format!("<field>.{}", t.name()),
+            summary: t.summary().to_string(),
             status: "stable",
             since: "0.1.0",
         });

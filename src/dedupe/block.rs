@@ -58,6 +58,20 @@ impl Transform {
         }
     }
 
+    /// One line for `steward rules list`.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Transform::Value => "the normalised value",
+            Transform::Pinyin => {
+                "toneless pinyin of a name (the name itself when it has no Han characters)"
+            }
+            Transform::Year => "the year of a date",
+            Transform::Initial => "the first character",
+            Transform::First3 => "the first three characters",
+            Transform::Last4 => "the last four characters (phones, ID numbers)",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Transform> {
         TRANSFORMS.iter().copied().find(|t| t.name() == s)
     }

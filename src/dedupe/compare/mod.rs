@@ -78,6 +78,21 @@ impl Kind {
         KINDS.iter().copied().find(|k| k.name() == s)
     }
 
+    /// One line for `steward rules list`.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Kind::Name => "personal names; Han names also compared as toneless pinyin",
+            Kind::Text => "free text, lowercase with spaces collapsed",
+            Kind::Phone => "phone numbers as digits, +86/0086 dropped",
+            Kind::Identifier => "document numbers and ids, upper-case alphanumerics",
+            Kind::Email => "e-mail addresses, lowercase",
+            Kind::Date => "dates as YYYYMMDD from common written forms",
+            Kind::Address => "postal addresses without punctuation and 省/市/区 markers",
+            Kind::Code => "short codes such as postcodes and house numbers",
+            Kind::Exact => "any value, exact agreement only",
+        }
+    }
+
     /// Labels of levels 1.. (level 0 is "missing").
     pub fn levels(self) -> &'static [&'static str] {
         match self {

@@ -391,3 +391,43 @@ fn rule_errors_name_the_position_and_suggest() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("duplicates.fuzzy"), "{}", r.stderr);
 }
+
+#[test]
+fn oversized_blocks_are_skipped_and_reported() {
+    let t = CliTest::new();
+    let rules = std::fs::read_to_string(t.path("fixtures/dedupe/customers.yaml")).unwrap();
+    t.write(
+        "small.yaml",
+        &rules.replace("    threshold: 0.9", "    threshold: 0.9\n    max_block: 3"),
+    );
+    let r = dedupe(
+        &t,
+        &[
+            "fixtures/dedupe/customers.csv",
+            "--rules",
+            "small.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let over = v["oversized_blocks"].as_array().unwrap();
+    assert!(!over.is_empty());
+    assert!(over.iter().all(|o| o["records"].as_u64().unwrap() > 3));
+    let table = dedupe(
+        &t,
+        &["fixtures/dedupe/customers.csv", "--rules", "small.yaml"],
+    );
+    assert!(
+        table.stdout.contains("was skipped (max_block 3)"),
+        "{}",
+        table.stdout
+    );
+    let ok = t.run(&[
+        "rules",
+        "check",
+        "fixtures/febrl/febrl3.yaml",
+        "fixtures/febrl/febrl4",
+    ]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+}

@@ -103,20 +103,32 @@ struct Plan {
     max_block: usize,
 }
 
-/// Run a dedupe and build its report (and the explanation of one pair, if asked).
-pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explain>)> {
-    let started = Instant::now();
-    let started_at = chrono::Utc::now();
-    let rules = crate::rules::load(&opts.rules)?;
-    let mut inputs = source::expand(&opts.data, &opts.source)?;
-    let assigned = crate::scan::assign(&rules, &mut inputs)?;
-    let plan = plan(&assigned, inputs.len())?;
+/// Everything a dedupe run computed, before it is written or reported.
+struct Matched {
+    plan: Plan,
+    records: Records,
+    model: model::Model,
+    candidates: u64,
+    /// Pairs at or above the threshold, in (i, j) order: (i, j, probability, pattern).
+    pairs: Vec<(u32, u32, f64, model::Pattern)>,
+    /// Per record, the index of its cluster's smallest member.
+    smallest: Vec<u32>,
+    oversized: Vec<block::Oversized>,
+}
+
+/// Read, block, train, score and cluster.
+async fn run(
+    inputs: &[source::Input],
+    assigned: &[Option<DatasetRules>],
+    opts: &SourceOptions,
+) -> Result<Matched> {
+    let plan = plan(assigned, inputs.len())?;
     let sets: Vec<DatasetColumns> = inputs
         .iter()
-        .zip(&assigned)
+        .zip(assigned)
         .map(|(input, r)| columns(input.clone(), r.as_ref(), &plan))
         .collect();
-    let records = records::read(&sets, &plan.kinds, &opts.source).await?;
+    let records = records::read(&sets, &plan.kinds, opts).await?;
     let blocks = Blocks::new(&records, plan.rules.clone(), plan.mode, plan.max_block);
     let model = model::train(
         &records,
@@ -126,9 +138,8 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
         plan.mode,
         U_SAMPLES,
     );
-
     // Score every candidate pair; keep those at or above the threshold.
-    let (candidates, mut matched) = blocks.fold(
+    let (candidates, mut pairs) = blocks.fold(
         &records,
         || (0u64, Vec::new()),
         |(n, out), _, i, j| {
@@ -144,8 +155,55 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
             (a + b, x)
         },
     );
-    matched.sort_by_key(|&(i, j, _, _)| (i, j));
-    let smallest = cluster::components(records.len(), matched.iter().map(|&(i, j, _, _)| (i, j)));
+    pairs.sort_by_key(|&(i, j, _, _)| (i, j));
+    let smallest = cluster::components(records.len(), pairs.iter().map(|&(i, j, _, _)| (i, j)));
+    Ok(Matched {
+        plan,
+        records,
+        model,
+        candidates,
+        pairs,
+        smallest,
+        oversized: blocks.oversized,
+    })
+}
+
+/// The fuzzy duplicates of one dataset, for the scan's uniqueness dimension.
+pub async fn summarize_dataset(
+    input: &source::Input,
+    rules: &DatasetRules,
+    opts: &SourceOptions,
+) -> Result<ClusterSummary> {
+    let m = run(
+        std::slice::from_ref(input),
+        std::slice::from_ref(&Some(rules.clone())),
+        opts,
+    )
+    .await?;
+    Ok(summarize(
+        &m.records,
+        &m.smallest,
+        m.candidates,
+        m.pairs.len() as u64,
+    ))
+}
+
+/// Run a dedupe and build its report (and the explanation of one pair, if asked).
+pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explain>)> {
+    let started = Instant::now();
+    let started_at = chrono::Utc::now();
+    let rules = crate::rules::load(&opts.rules)?;
+    let mut inputs = source::expand(&opts.data, &opts.source)?;
+    let assigned = crate::scan::assign(&rules, &mut inputs)?;
+    let Matched {
+        plan,
+        records,
+        model,
+        candidates,
+        pairs: matched,
+        smallest,
+        oversized,
+    } = run(&inputs, &assigned, &opts.source).await?;
 
     if let Some(path) = &opts.pairs {
         output::write_pairs(path, &records, &plan.fields, &matched)?;
@@ -227,7 +285,7 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
         model,
         summary,
         datasets,
-        oversized_blocks: blocks.oversized.clone(),
+        oversized_blocks: oversized,
     };
     Ok((report, explain))
 }

@@ -98,7 +98,7 @@ pub async fn scan(opts: &ScanOptions) -> Result<Report> {
     // A CSV column whose later values do not fit the type inferred from the first rows is
     // read again as text; each retry fixes one column, so this ends.
     let mut text_columns: Vec<source::TextColumns> = vec![Default::default(); inputs.len()];
-    let reports = loop {
+    let mut reports = loop {
         match scan_all(opts, &inputs, &datasets, as_of, &text_columns).await {
             Err(Retry::AsText { input, column }) if text_columns[input].insert(column) => {}
             Err(Retry::AsText { .. }) => {
@@ -110,6 +110,13 @@ pub async fn scan(opts: &ScanOptions) -> Result<Report> {
             Ok(r) => break r,
         }
     };
+    for ((report, rules), input) in reports.iter_mut().zip(&datasets).zip(&inputs) {
+        if let Some(rules) = rules
+            && rules.fuzzy.is_some()
+        {
+            fuzzy_duplicates(report, rules, input, &opts.source).await?;
+        }
+    }
     let hashes = hasher
         .await
         .map_err(|_| Error::internal("hashing task failed"))??;
@@ -160,6 +167,50 @@ pub async fn scan(opts: &ScanOptions) -> Result<Report> {
         gate: score::gate(reasons),
         scoring_formula: SCORING_FORMULA.into(),
     })
+}
+
+/// `duplicates.fuzzy` in a scan: the records a merge of the fuzzy clusters would remove
+/// count as failures of a uniqueness check `<dataset>.duplicates.fuzzy` (evaluated: every
+/// record), so the duplicate rate is part of the score. This reads the dataset again
+/// through `steward dedupe`'s pipeline; its pairs and IDs come from `steward dedupe`.
+async fn fuzzy_duplicates(
+    report: &mut DatasetReport,
+    rules: &DatasetRules,
+    input: &Input,
+    source: &SourceOptions,
+) -> Result<()> {
+    let Some(fuzzy) = &rules.fuzzy else {
+        return Ok(());
+    };
+    let s = crate::dedupe::summarize_dataset(input, rules, source).await?;
+    let fields: Vec<&str> = fuzzy.fields.iter().map(|f| f.field.as_str()).collect();
+    report.checks.push(CheckResult {
+        id: format!("{}.duplicates.fuzzy", report.name),
+        dimension: crate::report::Dimension::Uniqueness,
+        column: Some(fields.join("+")),
+        kind: "fuzzy_duplicates".into(),
+        description: format!(
+            "no two records are the same customer by fuzzy match on {}",
+            fields.join(", ")
+        ),
+        severity: crate::report::Severity::Error,
+        weight: 1.0,
+        evaluated: s.records,
+        failed: s.duplicate_records,
+        score: score::check_score(s.records, s.duplicate_records),
+        min_pass_rate: None,
+        status: score::status(
+            s.records,
+            s.duplicate_records,
+            crate::report::Severity::Error,
+            None,
+        ),
+        duplicate_values: Some(s.multi_record_clusters),
+        duplicate_rows: Some(s.duplicate_records + s.multi_record_clusters),
+        samples: Vec::new(),
+    });
+    report.scores = score::dataset_scores(&report.checks, &rules.weights);
+    Ok(())
 }
 
 /// Why a scan attempt stopped.

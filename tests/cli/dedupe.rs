@@ -431,3 +431,38 @@ fn oversized_blocks_are_skipped_and_reported() {
     ]);
     assert_eq!(ok.code, 0, "{}", ok.stderr);
 }
+
+#[test]
+fn scan_scores_the_fuzzy_duplicate_rate_under_uniqueness() {
+    let t = CliTest::new();
+    let base = [
+        "fixtures/dedupe/customers.csv",
+        "--rules",
+        "fixtures/dedupe/customers.yaml",
+        "--format",
+        "json",
+    ];
+    let d: serde_json::Value = serde_json::from_str(&dedupe(&t, &base).stdout).unwrap();
+    let mut scan = vec!["scan"];
+    scan.extend_from_slice(&base);
+    let r = t.run(&scan);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let check = s["datasets"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "customers.duplicates.fuzzy")
+        .unwrap()
+        .clone();
+    assert_eq!(check["dimension"], "uniqueness");
+    assert_eq!(check["evaluated"], 3000);
+    assert_eq!(check["failed"], d["summary"]["duplicate_records"]);
+    assert_eq!(
+        check["duplicate_values"],
+        d["summary"]["multi_record_clusters"]
+    );
+    let rate = d["summary"]["duplicate_rate"].as_f64().unwrap();
+    let score = s["datasets"][0]["scores"]["uniqueness"].as_f64().unwrap();
+    assert!((score - 100.0 * (1.0 - rate)).abs() < 1e-9);
+}

@@ -16,7 +16,7 @@ use futures::StreamExt;
 use super::compare::{Kind, Value};
 use super::normalize;
 use crate::error::{Error, Result};
-use crate::source::{self, Input, InputFormat, SourceOptions};
+use crate::source::{self, Input, SourceOptions};
 
 /// Strings stored back to back; `None` for missing values.
 #[derive(Debug, Default, Clone)]
@@ -200,15 +200,7 @@ async fn read_one(
     let input = &set.input;
     // One partition: row numbers (the key when the rules give none) follow the file.
     let ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(1));
-    let text_all: source::TextColumns =
-        if matches!(input.format, InputFormat::Csv | InputFormat::Tsv) {
-            source::register(&ctx, input, "probe", opts, &Default::default()).await?;
-            let probe = ctx.table_provider("probe").await.map_err(Error::internal)?;
-            (0..probe.schema().fields().len()).collect()
-        } else {
-            Default::default()
-        };
-    source::register(&ctx, input, "t", opts, &text_all).await?;
+    source::register_text(&ctx, input, "t", opts).await?;
     let provider = ctx.table_provider("t").await.map_err(Error::internal)?;
     let schema = provider.schema();
     let has = |c: &str| schema.field_with_name(c).is_ok();

@@ -92,16 +92,7 @@ async fn for_each_batch(
     mut each: impl FnMut(RecordBatch, u64) -> Result<()>,
 ) -> Result<()> {
     let ctx = session();
-    let text_all: source::TextColumns =
-        if matches!(input.format, InputFormat::Csv | InputFormat::Tsv) {
-            // Learn the column count, then read them all as text.
-            source::register(&ctx, input, "probe", opts, &Default::default()).await?;
-            let probe = ctx.table_provider("probe").await.map_err(Error::internal)?;
-            (0..probe.schema().fields().len()).collect()
-        } else {
-            Default::default()
-        };
-    source::register(&ctx, input, "t", opts, &text_all).await?;
+    source::register_text(&ctx, input, "t", opts).await?;
     let df = ctx
         .sql("SELECT * FROM t")
         .await

@@ -158,6 +158,33 @@ pub type TextColumns = std::collections::BTreeSet<usize>;
 
 const SAMPLE_ROWS: usize = 1000;
 
+/// Register `input` as `table` with every CSV/TSV column read as text (typed formats keep
+/// their types): for pipelines that must see values exactly as written (`mask` writes
+/// untouched columns back byte for byte; `dedupe` normalises them itself).
+pub async fn register_text(
+    ctx: &SessionContext,
+    input: &Input,
+    table: &str,
+    opts: &SourceOptions,
+) -> Result<()> {
+    let text_all: TextColumns = if matches!(input.format, InputFormat::Csv | InputFormat::Tsv) {
+        // Learn the column count, then read them all as text.
+        let probe = format!("{table}__probe");
+        register(ctx, input, &probe, opts, &Default::default()).await?;
+        let provider = ctx
+            .table_provider(probe.as_str())
+            .await
+            .map_err(Error::internal)?;
+        let n = provider.schema().fields().len();
+        ctx.deregister_table(probe.as_str())
+            .map_err(Error::internal)?;
+        (0..n).collect()
+    } else {
+        Default::default()
+    };
+    register(ctx, input, table, opts, &text_all).await
+}
+
 /// Register `input` in `ctx` as a table named after the input's dataset name.
 pub async fn register(
     ctx: &SessionContext,

@@ -55,7 +55,8 @@ h3 { font-size: 15px; margin: 0 0 4px; }
 .chart { background: var(--soft); border-radius: 8px; padding: 12px 14px; }
 .chart h3 { margin-bottom: 8px; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 13px; }
-th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
+th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: break-word; }
+th { white-space: nowrap; }
 th { background: var(--soft); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 code, .hash { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px; overflow-wrap: anywhere; }
@@ -72,6 +73,7 @@ code, .hash { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, mono
 .finding ul { margin: 6px 0; padding-left: 20px; }
 .finding .fix { background: var(--soft); padding: 6px 10px; border-radius: 6px; margin: 6px 0 0; }
 .reasons { margin: 6px 0 0; padding-left: 20px; }
+a { color: #2f5fa7; text-decoration: none; }
 .foot { color: var(--muted); font-size: 12px; margin-top: 24px; }
 .sign { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: 24px; margin-top: 28px; }
 .sign div { border-top: 1px solid var(--fg); padding-top: 4px; color: var(--muted); font-size: 12px; }
@@ -81,7 +83,7 @@ svg rect.track { fill: #e3e7ec; stroke: none; }
 svg .arc { fill: none; stroke-width: 12; stroke-linecap: butt; }
 svg .arc.good { stroke: var(--pass); } svg .arc.warn { stroke: #c98a00; } svg .arc.bad { stroke: var(--fail); }
 svg .bar.good { fill: var(--pass); } svg .bar.warn { fill: #c98a00; } svg .bar.bad { fill: var(--fail); } svg .bar.none { fill: #c5ccd3; }
-svg .gv { font-size: 20px; font-weight: 700; text-anchor: middle; }
+svg .gv { font-size: 18px; font-weight: 700; text-anchor: middle; }
 svg .gl { font-size: 10px; text-anchor: middle; fill: var(--muted); }
 svg .bl, svg .bv, svg .ax { font-size: 11px; }
 svg .ax { fill: var(--muted); } svg .ax.end { text-anchor: end; }

@@ -22,7 +22,7 @@ pub(super) fn gauge(score: Option<f64>, label: &str) -> String {
     let angle = std::f64::consts::PI * (1.0 - v / 100.0);
     let (x, y) = (cx + r * angle.cos(), cy - r * angle.sin());
     let text = score
-        .map(|s| format!("{s:.1}"))
+        .map(|s| format!("{s:.2}"))
         .unwrap_or_else(|| "–".into());
     format!(
         "<svg class=\"gauge\" viewBox=\"0 0 120 78\" width=\"150\" height=\"98\" role=\"img\" aria-label=\"{label}: {text}\">\
@@ -80,7 +80,7 @@ pub(super) fn trend(points: &[(String, Option<f64>)]) -> Option<String> {
         .min(95.0);
     let lo = (lo - 1.0).max(0.0);
     let hi = 100.0;
-    let (w, h, pad) = (520.0, 160.0, 36.0);
+    let (w, h, pad) = (440.0, 160.0, 36.0);
     let n = points.len().max(2) - 1;
     let x = |i: usize| pad + (w - 2.0 * pad) * i as f64 / n as f64;
     let y = |v: f64| h - 24.0 - (h - 40.0) * (v - lo) / (hi - lo);

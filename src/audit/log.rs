@@ -128,22 +128,28 @@ pub fn append(path: &Path, event: Event) -> Result<Entry> {
         .open(path)
         .map_err(&fail)?;
     file.lock().map_err(&fail)?;
-    let mut text = String::new();
-    file.seek(SeekFrom::Start(0)).map_err(&fail)?;
-    file.read_to_string(&mut text).map_err(|_| {
-        Error::data(
-            path,
-            "the audit log is not UTF-8; run `steward audit verify`",
-        )
-    })?;
-    let last = text.lines().rfind(|l| !l.trim().is_empty());
-    let (seq, prev) = match last {
+    let (last, ends_with_newline) = last_line(&mut file).map_err(&fail)?;
+    let last = match last {
+        Some(bytes) => Some(String::from_utf8(bytes).map_err(|_| {
+            Error::data(
+                path,
+                "the audit log is not UTF-8; run `steward audit verify`",
+            )
+        })?),
+        None => None,
+    };
+    let (seq, prev) = match &last {
         None => (1, GENESIS.to_string()),
         Some(line) => {
             let seq = serde_json::from_str::<serde_json::Value>(line)
                 .ok()
                 .and_then(|v| v["seq"].as_u64())
-                .unwrap_or_else(|| text.lines().count() as u64);
+                .ok_or_else(|| {
+                    Error::data(
+                        path,
+                        "the last line of the audit log is not an entry; run `steward audit verify`",
+                    )
+                })?;
             (seq + 1, sha256_hex(line.as_bytes()))
         }
     };
@@ -151,7 +157,7 @@ pub fn append(path: &Path, event: Event) -> Result<Entry> {
     let user = current_user();
     let line = line_for(seq, prev, time, user, event)?;
     let mut out = String::new();
-    if !text.is_empty() && !text.ends_with('\n') {
+    if last.is_some() && !ends_with_newline {
         out.push('\n');
     }
     out.push_str(&line);
@@ -159,6 +165,29 @@ pub fn append(path: &Path, event: Event) -> Result<Entry> {
     file.write_all(out.as_bytes()).map_err(&fail)?;
     file.sync_all().map_err(&fail)?;
     serde_json::from_str(&line).map_err(Error::internal)
+}
+
+/// The last non-empty line of the file, read backwards in growing chunks so that an
+/// append costs the same however long the log is; and whether the file ends with `\n`.
+fn last_line(file: &mut std::fs::File) -> std::io::Result<(Option<Vec<u8>>, bool)> {
+    let len = file.seek(SeekFrom::End(0))?;
+    let mut chunk = 64 * 1024u64;
+    loop {
+        let start = len.saturating_sub(chunk);
+        file.seek(SeekFrom::Start(start))?;
+        let mut buf = Vec::with_capacity((len - start) as usize);
+        file.take(len - start).read_to_end(&mut buf)?;
+        let ends_with_newline = buf.last() == Some(&b'\n');
+        let trimmed = buf.trim_ascii_end();
+        match trimmed.iter().rposition(|b| *b == b'\n') {
+            Some(i) => return Ok((Some(trimmed[i + 1..].to_vec()), ends_with_newline)),
+            None if start == 0 => {
+                let line = (!trimmed.is_empty()).then(|| trimmed.to_vec());
+                return Ok((line, ends_with_newline));
+            }
+            None => chunk *= 4,
+        }
+    }
 }
 
 /// The result of checking a log.

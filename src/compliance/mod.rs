@@ -105,8 +105,12 @@ pub fn evaluate(inputs: Inputs<'_>) -> Result<ComplianceReport> {
         history: inputs.history.as_ref(),
         audit_log: inputs.audit_log.as_ref(),
     };
-    let mut regimes: Vec<Regime> = inputs.regimes.to_vec();
-    regimes.dedup();
+    let mut regimes: Vec<Regime> = Vec::new();
+    for r in inputs.regimes {
+        if !regimes.contains(r) {
+            regimes.push(*r);
+        }
+    }
     let mut findings = Vec::new();
     for regime in &regimes {
         let catalogue = catalogue::load(*regime)?;
@@ -568,6 +572,22 @@ mod tests {
             "{:?}",
             f.evidence
         );
+    }
+
+    #[test]
+    fn json_round_trips_and_renderers_escape_names() {
+        let mut s = scan(10, None);
+        s.datasets[0].columns[1].name = "<script>x</script>|`m`".into();
+        let r = run(&s, &rules("CN"), &[]);
+        use crate::report::compliance::{ReportFormat, render};
+        let json = render(&r, ReportFormat::Json);
+        let back: ComplianceReport = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, r);
+        for format in [ReportFormat::Html, ReportFormat::Markdown] {
+            assert!(!render(&r, format).contains("<script>"), "{format:?}");
+        }
+        let md = render(&r, ReportFormat::Markdown);
+        assert!(!md.contains("|`m`"), "a pipe would split the table cell");
     }
 
     #[test]

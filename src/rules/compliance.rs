@@ -4,9 +4,9 @@
 //! `steward report` evaluates the PIPL / GDPR obligation catalogue against these
 //! declarations. Only the declaration is validated here; whether `declared_columns`
 //! exist is checked against the data by `compliance::evaluate`, and the retention
-//! column by the scan, which runs the retention period as an ordinary check
-//! (`<dataset>.<column>.retention`, timeliness, severity info, weight 0 so it never
-//! moves a score).
+//! column by the scan, which runs the retention period as a check
+//! (`<dataset>.<column>.retention`, kind `retention`, timeliness, severity info) that is
+//! reported but left out of every score.
 
 use serde_saphyr::Spanned;
 
@@ -158,7 +158,7 @@ pub(super) fn validate(
                     description: format!(
                         "{column} is within the declared retention period {period}"
                     ),
-                    kind: CheckKind::FreshWithin(duration),
+                    kind: CheckKind::Retention(duration),
                     origin: cx.origin(&r.value.column),
                 });
                 spec.retention = Some(RetentionSpec {

@@ -106,6 +106,8 @@ pub enum CheckKind {
     Max(Bound),
     Pattern(String),
     FreshWithin(chrono::Duration),
+    /// `compliance.retention`: fails like `fresh_within`, reported but never scored.
+    Retention(chrono::Duration),
     NotFuture,
     Sql {
         where_: Option<Located>,
@@ -131,6 +133,7 @@ impl CheckKind {
             CheckKind::Max(_) => "max",
             CheckKind::Pattern(_) => "pattern",
             CheckKind::FreshWithin(_) => "fresh_within",
+            CheckKind::Retention(_) => "retention",
             CheckKind::NotFuture => "not_future",
             CheckKind::Sql { .. } => "sql",
             CheckKind::Reference { .. } => "reference",

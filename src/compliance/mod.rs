@@ -396,6 +396,8 @@ pub struct ReportRun {
 pub async fn report(opts: &ReportOptions) -> Result<ReportRun> {
     let mut scan = crate::scan::scan(&opts.scan).await?;
     let rules = crate::rules::load(&opts.scan.rules)?;
+    // Before the history records this run: a run with bad declarations is not kept.
+    check_declared_columns(&scan, &rules)?;
     let history = match &opts.history {
         Some(dir) => Some(crate::audit::history::record(dir, &mut scan, &rules)?),
         None => None,

@@ -74,6 +74,7 @@ code, .hash { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, mono
 .finding .fix { background: var(--soft); padding: 6px 10px; border-radius: 6px; margin: 6px 0 0; }
 .reasons { margin: 6px 0 0; padding-left: 20px; }
 a { color: #2f5fa7; text-decoration: none; }
+.nowrap { white-space: nowrap; }
 .foot { color: var(--muted); font-size: 12px; margin-top: 24px; }
 .sign { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: 24px; margin-top: 28px; }
 .sign div { border-top: 1px solid var(--fg); padding-top: 4px; color: var(--muted); font-size: 12px; }
@@ -95,7 +96,8 @@ svg .pt { fill: #2f5fa7; }
   body { font-size: 11px; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; }
-  table, .chart, .verdict { break-inside: avoid; }
+  .chart, .verdict, tr { break-inside: avoid; }
+  thead { display: table-header-group; }
   .badge, .verdict, th, .card, .chart, .finding .fix { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 "#;
@@ -193,7 +195,7 @@ pub(super) fn render(r: &ComplianceReport) -> String {
     out.push_str("<h2>Obligations</h2>\n<table><thead><tr><th>status</th><th>id</th><th>obligation</th><th>articles</th></tr></thead><tbody>\n");
     for f in &r.findings {
         out.push_str(&format!(
-            "<tr><td>{}</td><td><a href=\"#{}\">{}</a></td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}</td><td class=\"nowrap\"><a href=\"#{}\">{}</a></td><td>{}</td><td>{}</td></tr>\n",
             badge(f.status),
             esc(&f.id),
             esc(&f.id),

@@ -16,7 +16,8 @@ use std::path::Path;
 use crate::error::{Error, Result, RuleDiagnostic, did_you_mean};
 use crate::report::compliance::{
     AuditSummary, ComplianceReport, Declaration, DuplicateSummary, Finding, HistorySummary,
-    InventoryItem, ObligationStatus, ProtectionState, Scorecard, StatusCounts, Summary,
+    InventoryItem, ObligationStatus, ProtectionState, QualityIssue, Scorecard, StatusCounts,
+    Summary,
 };
 use crate::report::{Report, SCHEMA_VERSION, Status};
 use crate::rules::RuleSet;
@@ -177,6 +178,7 @@ pub fn evaluate(inputs: Inputs<'_>) -> Result<ComplianceReport> {
         declarations: declarations(scan, inputs.rules),
         inventory,
         scorecard: scorecard(scan, inputs.rules),
+        quality_issues: quality_issues(scan),
         duplicates: duplicates(scan),
         findings,
         history: inputs.history,
@@ -351,6 +353,36 @@ fn scorecard(scan: &Report, rules: &RuleSet) -> Vec<Scorecard> {
                 .and_then(|r| r.gate.min_overall),
         })
         .collect()
+}
+
+/// The checks that measure quality: all but the retention checks, which are evidence
+/// for their own obligations.
+fn quality_checks(
+    d: &crate::report::DatasetReport,
+) -> impl Iterator<Item = &crate::report::CheckResult> {
+    d.checks.iter().filter(|c| c.kind != "retention")
+}
+
+/// Checks that did not pass: `fail` before `warn`, each group in report order.
+fn quality_issues(scan: &Report) -> Vec<QualityIssue> {
+    let mut out = Vec::new();
+    for wanted in [Status::Fail, Status::Warn] {
+        for d in &scan.datasets {
+            for c in quality_checks(d).filter(|c| c.status == wanted) {
+                out.push(QualityIssue {
+                    dataset: d.name.clone(),
+                    check: c.id.clone(),
+                    dimension: c.dimension.as_str().to_string(),
+                    severity: c.severity.as_str().to_string(),
+                    status: c.status.as_str().to_string(),
+                    failed: c.failed,
+                    evaluated: c.evaluated,
+                    score: c.score,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The scan's exact unique / duplicate-key checks.

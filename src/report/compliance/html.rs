@@ -75,6 +75,8 @@ code, .hash { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, mono
 .reasons { margin: 6px 0 0; padding-left: 20px; }
 a { color: #2f5fa7; text-decoration: none; }
 .nowrap { white-space: nowrap; }
+.st.fail { color: var(--fail); font-weight: 600; } .st.warn { color: var(--review); font-weight: 600; }
+summary { cursor: pointer; color: var(--muted); margin: 4px 0; }
 .foot { color: var(--muted); font-size: 12px; margin-top: 24px; }
 .sign { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: 24px; margin-top: 28px; }
 .sign div { border-top: 1px solid var(--fg); padding-top: 4px; color: var(--muted); font-size: 12px; }
@@ -288,6 +290,27 @@ pub(super) fn render(r: &ComplianceReport) -> String {
         ));
     }
     out.push_str("</tbody></table>\n");
+
+    if !r.quality_issues.is_empty() {
+        out.push_str(&format!(
+            "<details open><summary>{} quality check(s) not passing</summary><table><thead><tr><th>status</th><th>dataset</th><th>check</th><th>dimension</th><th class=\"num\">failed / evaluated</th><th class=\"num\">score</th></tr></thead><tbody>\n",
+            r.quality_issues.len()
+        ));
+        for q in &r.quality_issues {
+            out.push_str(&format!(
+                "<tr><td><span class=\"st {}\">{}</span></td><td>{}</td><td><code>{}</code></td><td>{}</td><td class=\"num\">{} / {}</td><td class=\"num\">{:.2}</td></tr>\n",
+                esc(&q.status),
+                esc(&q.status),
+                esc(&q.dataset),
+                esc(&q.check),
+                esc(&q.dimension),
+                q.failed,
+                q.evaluated,
+                q.score
+            ));
+        }
+        out.push_str("</tbody></table></details>\n");
+    }
 
     // Duplicates.
     out.push_str("<h2>Duplicates</h2>\n");

@@ -130,6 +130,26 @@ pub(super) fn render(r: &ComplianceReport) -> String {
         out.push_str(&format!(" {} of {} |\n", sc.checks_not_passing, sc.checks));
     }
 
+    if !r.quality_issues.is_empty() {
+        out.push_str(&format!(
+            "\n<details><summary>{} quality check(s) not passing</summary>\n\n| status | dataset | check | dimension | failed / evaluated | score |\n|---|---|---|---|---:|---:|\n",
+            r.quality_issues.len()
+        ));
+        for q in &r.quality_issues {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} / {} | {:.2} |\n",
+                q.status,
+                escape(&q.dataset),
+                escape(&q.check),
+                q.dimension,
+                q.failed,
+                q.evaluated,
+                q.score
+            ));
+        }
+        out.push_str("\n</details>\n");
+    }
+
     out.push_str("\n## Duplicates\n\n");
     if r.duplicates.is_empty() {
         out.push_str("No unique or duplicate-key check in the rule files.\n");

@@ -67,6 +67,8 @@ pub struct ComplianceReport {
     pub declarations: Vec<Declaration>,
     pub inventory: Vec<InventoryItem>,
     pub scorecard: Vec<Scorecard>,
+    /// Quality checks that did not pass, failing first; counts only, no samples.
+    pub quality_issues: Vec<QualityIssue>,
     pub duplicates: Vec<DuplicateSummary>,
     pub findings: Vec<Finding>,
     pub history: Option<HistorySummary>,
@@ -200,6 +202,19 @@ pub struct Scorecard {
     pub checks: u64,
     pub checks_not_passing: u64,
     pub gate_min_overall: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QualityIssue {
+    pub dataset: String,
+    pub check: String,
+    pub dimension: String,
+    pub severity: String,
+    /// `fail` or `warn`.
+    pub status: String,
+    pub failed: u64,
+    pub evaluated: u64,
+    pub score: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -344,8 +344,10 @@ fn scorecard(scan: &Report, rules: &RuleSet) -> Vec<Scorecard> {
             dataset: d.name.clone(),
             rows: d.rows,
             scores: d.scores.clone(),
-            checks: d.checks.len() as u64,
-            checks_not_passing: d.checks.iter().filter(|c| c.status != Status::Pass).count() as u64,
+            checks: quality_checks(d).count() as u64,
+            checks_not_passing: quality_checks(d)
+                .filter(|c| c.status != Status::Pass)
+                .count() as u64,
             gate_min_overall: rules
                 .datasets
                 .iter()

@@ -180,3 +180,88 @@ pub(super) fn validate(
     }
     (spec, check)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use crate::error::Error;
+    use crate::rules::{CheckId, CheckKind, load};
+
+    fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn the_shipped_fixture_declaration_loads_with_its_retention_check() {
+        let rs = load(&[
+            PathBuf::from("rules/customer-core.yaml"),
+            PathBuf::from("fixtures/compliance/customers-compliance.yaml"),
+        ])
+        .unwrap();
+        assert_eq!(rs.datasets.len(), 1, "both files name `customers`");
+        let ds = &rs.datasets[0];
+        let c = ds.compliance.as_ref().unwrap();
+        assert_eq!(c.destination.as_deref(), Some("DE"));
+        assert_eq!(c.lawful_basis.as_deref(), Some("contract"));
+        assert_eq!(c.declared().unwrap().len(), 7);
+        let r = c.retention.as_ref().unwrap();
+        assert_eq!((r.period.as_str(), r.column.as_str()), ("3y", "created_at"));
+        assert_eq!(r.duration, chrono::Duration::days(3 * 365));
+        let check = ds
+            .checks
+            .iter()
+            .find(|c| c.id == CheckId::Shorthand("created_at.retention".into()))
+            .unwrap();
+        assert!(matches!(check.kind, CheckKind::Retention(_)));
+        assert_eq!(ds.gate.max_drop, Some(2.0));
+        assert_eq!(
+            ds.gate.min_overall,
+            Some(95.0),
+            "customer-core's gate still applies"
+        );
+    }
+
+    #[test]
+    fn two_compliance_sections_for_one_dataset_clash() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "version: 1\ndataset: customers\ncompliance:\n  destination: CN\n";
+        let a = write(&dir, "a.yaml", text);
+        let b = write(&dir, "b.yaml", text);
+        let Err(Error::RuleFile(d)) = load(&[a, b]) else {
+            panic!("expected a clash");
+        };
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].message
+                .starts_with("compliance section is declared twice"),
+            "{}",
+            d[0].message
+        );
+    }
+
+    #[test]
+    fn duplicate_declared_columns_and_empty_text_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            &dir,
+            "r.yaml",
+            "version: 1\ncompliance:\n  purpose: \"  \"\n  declared_columns: [a, b, a]\n",
+        );
+        let Err(Error::RuleFile(d)) = load(&[p]) else {
+            panic!("expected errors");
+        };
+        let messages: Vec<String> = d.iter().map(|d| d.to_string()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages[0].contains("r.yaml:3:12: compliance.purpose is empty"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].contains("r.yaml:4:28: column 'a' is declared twice; first declared at"),
+            "{messages:?}"
+        );
+    }
+}

@@ -357,6 +357,7 @@ fn exit_code(err: &Error) -> u8 {
 }
 
 fn run_scan(args: ScanArgs, event: &mut Event) -> steward::Result<Outcome> {
+    event.with_data(&args.data);
     let opts = steward::scan::ScanOptions {
         data: args.data,
         rules: args.rules,
@@ -457,7 +458,7 @@ fn source_options(a: &SourceArgs) -> SourceOptions {
 }
 
 fn run_mask(args: MaskArgs, event: &mut Event) -> steward::Result<Outcome> {
-    event.with_files(&[std::path::Path::new(&args.data)]);
+    event.with_data(std::slice::from_ref(&args.data));
     let opts = steward::mask::pipeline::MaskOptions {
         data: args.data,
         policy: args.policy,
@@ -477,7 +478,7 @@ fn run_mask(args: MaskArgs, event: &mut Event) -> steward::Result<Outcome> {
 }
 
 fn run_unmask(args: UnmaskArgs, event: &mut Event) -> steward::Result<Outcome> {
-    event.with_files(&[std::path::Path::new(&args.data)]);
+    event.with_data(std::slice::from_ref(&args.data));
     event.key_ids = steward::audit::key_ids(&args.key_file);
     let opts = steward::mask::pipeline::UnmaskOptions {
         data: args.data,
@@ -499,6 +500,7 @@ fn run_report(
     event: &mut Event,
 ) -> steward::Result<Outcome> {
     use steward::report::compliance::{ObligationStatus, render, verdict_line};
+    event.with_data(&args.data);
     let opts = steward::compliance::ReportOptions {
         scan: steward::scan::ScanOptions {
             data: args.data,

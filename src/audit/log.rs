@@ -44,6 +44,10 @@ pub struct Event {
     pub scores: BTreeMap<String, Option<f64>>,
     /// Ids of the keys used (first 16 hex digits of their SHA-256), never the keys.
     pub key_ids: Vec<String>,
+    /// Input files to digest when the run ends without a report that names its inputs
+    /// (a failed run, a command without a scan report).
+    #[serde(skip)]
+    pub pending_inputs: Vec<PathBuf>,
 }
 
 /// One line of the log.

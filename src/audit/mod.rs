@@ -41,9 +41,15 @@ impl Event {
             .collect();
     }
 
-    /// Digest input files that exist (commands that do not produce a scan report).
+    /// The command's data arguments: the files among them are digested when the run
+    /// ends, unless a scan report has named the inputs by then.
+    pub fn with_data(&mut self, data: &[String]) {
+        self.pending_inputs = data.iter().map(PathBuf::from).collect();
+    }
+
+    /// Digest input files that exist now.
     pub fn with_files(&mut self, paths: &[&Path]) {
-        for p in paths {
+        for p in paths.iter().filter(|p| p.is_file()) {
             if let Ok((sha256, _)) = crate::source::sha256_file(p) {
                 self.inputs.push(InputDigest {
                     path: p.display().to_string(),
@@ -53,8 +59,14 @@ impl Event {
         }
     }
 
-    /// Set the outcome from the exit code `main` chose.
+    /// Set the outcome from the exit code `main` chose, and digest the pending inputs
+    /// when nothing named the inputs.
     pub fn finish(&mut self, exit_code: u8) {
+        if self.inputs.is_empty() {
+            let pending = std::mem::take(&mut self.pending_inputs);
+            let paths: Vec<&Path> = pending.iter().map(PathBuf::as_path).collect();
+            self.with_files(&paths);
+        }
         self.exit_code = exit_code;
         self.outcome = match exit_code {
             0 => "passed",

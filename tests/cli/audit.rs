@@ -192,3 +192,22 @@ fn a_missing_log_is_a_usage_error() {
         r.stderr
     );
 }
+
+#[test]
+fn a_failed_run_is_recorded_with_its_input_digest() {
+    let t = CliTest::new();
+    let r = t.run(&[
+        "scan",
+        "fixtures/malformed/ragged.csv",
+        "--rules",
+        "rules/customer-core.yaml",
+    ]);
+    assert_eq!(r.code, 2);
+    let log = std::fs::read_to_string(t.path(LOG)).unwrap();
+    let entry: Value = serde_json::from_str(log.lines().next().unwrap()).unwrap();
+    assert_eq!(entry["outcome"], "usage_error");
+    assert_eq!(entry["exit_code"], 2);
+    assert_eq!(entry["inputs"][0]["path"], "fixtures/malformed/ragged.csv");
+    assert_eq!(entry["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+    assert!(entry.get("pending_inputs").is_none());
+}

@@ -2,7 +2,9 @@
 //!
 //! Data flows one way: source -> plan -> DataFusion -> metrics -> score -> report.
 
+pub mod audit;
 pub mod classify;
+pub mod compliance;
 pub mod dedupe;
 pub mod error;
 pub mod report;

@@ -1,7 +1,8 @@
 //! The `steward` command line: clap parsing, one library call per subcommand, and the
 //! outcome -> exit code mapping. No logic lives here.
 //!
-//! Exit codes: 0 gate passed, 1 gate failed, 2 usage or input error, 3 internal error.
+//! Exit codes: 0 gate passed, 1 gate failed (or, for `report`, an obligation failed;
+//! for `audit verify`, the chain is broken), 2 usage or input error, 3 internal error.
 //! A closed pipe on stdout exits 0 quietly.
 
 use std::io::{IsTerminal, Write};
@@ -9,6 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use steward::audit::Event;
 use steward::report::Format;
 use steward::source::{InputFormat, SourceOptions, TextEncoding};
 use steward::{Error, Outcome};
@@ -26,6 +28,12 @@ Exit codes: 0 gate passed, 1 gate failed, 2 usage or input error, 3 internal err
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Append the audit entry to FILE (default: STEWARD_AUDIT_LOG, else .steward/audit.jsonl)
+    #[arg(long, global = true, value_name = "FILE")]
+    audit_log: Option<PathBuf>,
+    /// Do not write an audit entry for this run
+    #[arg(long, global = true)]
+    no_audit: bool,
 }
 
 #[derive(Subcommand)]
@@ -96,9 +104,70 @@ steward dedupe crm.csv orders.csv members.csv --rules rules/ --clusters ids.csv 
 steward dedupe fixtures/dedupe/customers.csv --rules fixtures/dedupe/customers.yaml --explain C0001 C0002"
     )]
     Dedupe(DedupeArgs),
+    /// PIPL / GDPR compliance report: obligations, evidence, inventory, scores, history
+    #[command(
+        long_about = "PIPL / GDPR compliance report over a scan: executive summary, \
+personal-data inventory with protection state, quality scorecard, duplicates, one finding \
+per obligation (pass, fail, needs_review) with its evidence and article references, \
+remediation hints and run metadata (input SHA-256s, rules hash). The obligations are the \
+catalogues in rules/compliance/, evaluated against the rule file's `compliance:` section. \
+HTML is one self-contained file; no value from the data is ever written.\n\n\
+Exit codes: 0 no obligation fails (some may need review), 1 an obligation or the quality \
+gate fails, 2 usage or input error, 3 internal error.\n\n\
+Examples:\n  \
+steward report fixtures/customers.csv --rules rules/customer-core.yaml --rules fixtures/compliance/customers-compliance.yaml --regime pipl --regime gdpr --format html --output report.html\n  \
+steward report exports/ --rules rules/ --regime pipl --format markdown --history .steward/history"
+    )]
+    Report(ReportArgs),
+    /// Check the audit log's hash chain
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Validate rule files, or list the built-in checks, formats and SQL functions
     #[command(subcommand)]
     Rules(RulesCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify every line of an audit log; exit 1 naming the first edited, removed or reordered line
+    #[command(
+        long_about = "Verify every line of an audit log: sequence numbers, each line's hash and \
+the chain of `prev` hashes. Exit 0 with the entry count and the head hash when intact, 1 \
+naming the first bad line otherwise. Lines removed from the end leave a valid chain: \
+compare the head hash with a copy kept elsewhere.\n\n\
+Example:\n  steward audit verify .steward/audit.jsonl"
+    )]
+    Verify {
+        #[arg(value_name = "LOG")]
+        log: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// Data files, directories or globs (.csv .tsv .parquet .json .ndjson .jsonl)
+    #[arg(required = true, value_name = "DATA")]
+    data: Vec<String>,
+    /// Rule file or directory of rule files (repeatable)
+    #[arg(long, short, required = true, value_name = "FILE|DIR")]
+    rules: Vec<PathBuf>,
+    /// Regulation to evaluate (repeatable)
+    #[arg(long, value_enum, required = true, value_name = "REGIME")]
+    regime: Vec<steward::compliance::Regime>,
+    /// Output format
+    #[arg(long, short, value_enum, default_value = "html")]
+    format: steward::report::compliance::ReportFormat,
+    /// Write the report to FILE (atomically) instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Reference date for timeliness and retention (YYYY-MM-DD); default: the rule file's as_of, else today
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<chrono::NaiveDate>,
+    /// Keep each run's scores as Parquet in DIR; show the trend and apply gate.max_drop
+    #[arg(long, value_name = "DIR")]
+    history: Option<PathBuf>,
+    #[command(flatten)]
+    source: SourceArgs,
 }
 
 #[derive(Args)]
@@ -126,6 +195,9 @@ struct ScanArgs {
     /// Failing-row samples per check in the report (masked); 0 for none
     #[arg(long, value_name = "N", default_value_t = 5)]
     samples: usize,
+    /// Keep each run's scores as Parquet in DIR and apply gate.max_drop against the last run
+    #[arg(long, value_name = "DIR")]
+    history: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -267,13 +339,24 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let audit_log = steward::audit::log::resolve_path(cli.audit_log, cli.no_audit);
+    let argv: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    // Commands that change or judge data are audited; `audit` opens their entry.
+    let mut event: Option<Event> = None;
     let result = match cli.command {
-        Command::Scan(args) => run_scan(args),
+        Command::Scan(args) => run_scan(args, audit(&mut event, "scan", &argv)),
         Command::Classify(args) => run_classify(args),
         Command::Suggest(args) => run_suggest(args),
-        Command::Mask(args) => run_mask(args),
-        Command::Unmask(args) => run_unmask(args),
-        Command::Dedupe(args) => run_dedupe(args),
+        Command::Mask(args) => run_mask(args, audit(&mut event, "mask", &argv)),
+        Command::Unmask(args) => run_unmask(args, audit(&mut event, "unmask", &argv)),
+        Command::Report(args) => {
+            run_report(args, audit_log.clone(), audit(&mut event, "report", &argv))
+        }
+        Command::Audit(AuditCommand::Verify { log }) => run_audit_verify(&log),
+        Command::Dedupe(args) => run_dedupe(args, audit(&mut event, "dedupe", &argv)),
         Command::Rules(RulesCommand::Check { paths }) => steward::rules::load(&paths).map(|rs| {
             let checks: usize = rs.datasets.iter().map(|d| d.checks.len()).sum();
             eprintln!("ok: {} rule file(s), {} check(s)", rs.files.len(), checks);
@@ -283,19 +366,28 @@ fn main() -> ExitCode {
             print_stdout(&steward::registry::render(format)).map(|_| Outcome::Passed)
         }
     };
-    match result {
-        Ok(Outcome::Passed) => ExitCode::from(0),
-        Ok(Outcome::GateFailed) => ExitCode::from(1),
+    let mut code = match result {
+        Ok(Outcome::Passed) => 0,
+        Ok(Outcome::GateFailed) => 1,
+        Err(Error::Output { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(err) => {
-            if let Error::Output { source, .. } = &err
-                && source.kind() == std::io::ErrorKind::BrokenPipe
-            {
-                return ExitCode::from(0);
-            }
             eprintln!("error: {err}");
-            ExitCode::from(exit_code(&err))
+            exit_code(&err)
+        }
+    };
+    if let Some(mut event) = event {
+        event.finish(code);
+        if let Err(err) = steward::audit::record(audit_log.as_ref(), event) {
+            eprintln!("error: audit log: {err}");
+            code = code.max(2);
         }
     }
+    ExitCode::from(code)
+}
+
+/// Open the audit entry of this run.
+fn audit<'a>(slot: &'a mut Option<Event>, command: &str, argv: &[String]) -> &'a mut Event {
+    slot.insert(Event::new(command, argv.to_vec()))
 }
 
 fn exit_code(err: &Error) -> u8 {
@@ -306,7 +398,8 @@ fn exit_code(err: &Error) -> u8 {
     }
 }
 
-fn run_scan(args: ScanArgs) -> steward::Result<Outcome> {
+fn run_scan(args: ScanArgs, event: &mut Event) -> steward::Result<Outcome> {
+    event.with_data(&args.data);
     let opts = steward::scan::ScanOptions {
         data: args.data,
         rules: args.rules,
@@ -320,7 +413,11 @@ fn run_scan(args: ScanArgs) -> steward::Result<Outcome> {
         progress: std::io::stderr().is_terminal(),
         profile: true,
     };
-    let report = runtime()?.block_on(steward::scan::scan(&opts))?;
+    let mut report = runtime()?.block_on(steward::scan::scan(&opts))?;
+    if let Some(dir) = &args.history {
+        steward::audit::history::record_for(dir, &mut report, &opts.rules)?;
+    }
+    event.with_report(&report);
     let text = steward::report::render(&report, args.format);
     match &args.output {
         Some(path) => steward::output::write_atomic(path, text.as_bytes())?,
@@ -402,7 +499,8 @@ fn source_options(a: &SourceArgs) -> SourceOptions {
     }
 }
 
-fn run_mask(args: MaskArgs) -> steward::Result<Outcome> {
+fn run_mask(args: MaskArgs, event: &mut Event) -> steward::Result<Outcome> {
+    event.with_data(std::slice::from_ref(&args.data));
     let opts = steward::mask::pipeline::MaskOptions {
         data: args.data,
         policy: args.policy,
@@ -412,6 +510,7 @@ fn run_mask(args: MaskArgs) -> steward::Result<Outcome> {
         dry_run: args.dry_run,
     };
     let summary = runtime()?.block_on(steward::mask::pipeline::mask(&opts))?;
+    event.key_ids.extend(summary.key_id.clone());
     print_stdout(&steward::report::masking::render(&summary, args.dry_run))?;
     Ok(if summary.leaks().is_empty() {
         Outcome::Passed
@@ -420,7 +519,9 @@ fn run_mask(args: MaskArgs) -> steward::Result<Outcome> {
     })
 }
 
-fn run_unmask(args: UnmaskArgs) -> steward::Result<Outcome> {
+fn run_unmask(args: UnmaskArgs, event: &mut Event) -> steward::Result<Outcome> {
+    event.with_data(std::slice::from_ref(&args.data));
+    event.key_ids = steward::audit::key_ids(&args.key_file);
     let opts = steward::mask::pipeline::UnmaskOptions {
         data: args.data,
         output: args.output,
@@ -435,7 +536,8 @@ fn run_unmask(args: UnmaskArgs) -> steward::Result<Outcome> {
     Ok(Outcome::Passed)
 }
 
-fn run_dedupe(args: DedupeArgs) -> steward::Result<Outcome> {
+fn run_dedupe(args: DedupeArgs, event: &mut Event) -> steward::Result<Outcome> {
+    event.with_data(&args.data);
     let opts = steward::dedupe::DedupeOptions {
         data: args.data,
         rules: args.rules,
@@ -454,6 +556,60 @@ fn run_dedupe(args: DedupeArgs) -> steward::Result<Outcome> {
     };
     print_stdout(&text)?;
     Ok(Outcome::Passed)
+}
+
+fn run_report(
+    args: ReportArgs,
+    audit_log: Option<PathBuf>,
+    event: &mut Event,
+) -> steward::Result<Outcome> {
+    use steward::report::compliance::{ObligationStatus, render, verdict_line};
+    event.with_data(&args.data);
+    let opts = steward::compliance::ReportOptions {
+        scan: steward::scan::ScanOptions {
+            data: args.data,
+            rules: args.rules,
+            source: source_options(&args.source),
+            as_of: args.as_of,
+            samples: 0,
+            progress: std::io::stderr().is_terminal(),
+            ..Default::default()
+        },
+        regimes: args.regime,
+        history: args.history,
+        audit_log,
+    };
+    let run = runtime()?.block_on(steward::compliance::report(&opts))?;
+    event.with_report(&run.scan);
+    let text = render(&run.compliance, args.format);
+    match &args.output {
+        Some(path) => steward::output::write_atomic(path, text.as_bytes())?,
+        None => print_stdout(&text)?,
+    }
+    eprintln!("{}", verdict_line(&run.compliance));
+    Ok(if run.compliance.verdict == ObligationStatus::Fail {
+        Outcome::GateFailed
+    } else {
+        Outcome::Passed
+    })
+}
+
+fn run_audit_verify(log: &std::path::Path) -> steward::Result<Outcome> {
+    let v = steward::audit::log::verify(log)?;
+    match &v.first_bad {
+        None => {
+            eprintln!("ok: {} entries, chain intact; head {}", v.entries, v.head);
+            Ok(Outcome::Passed)
+        }
+        Some((line, why)) => {
+            eprintln!(
+                "FAIL  {}:{line}: {why}; {} line(s) before it verify",
+                log.display(),
+                v.entries
+            );
+            Ok(Outcome::GateFailed)
+        }
+    }
 }
 
 fn print_stdout(text: &str) -> steward::Result<()> {

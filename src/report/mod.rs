@@ -1,9 +1,11 @@
-//! The report model and its renderers (table, json, markdown, junit).
+//! The report model and its renderers (table, json, markdown, junit; the compliance
+//! report's html, markdown and json in `compliance`).
 //!
 //! Renderers only read the model; they never query data, and print nothing that is not
 //! in it. Output is deterministic: no clock, no hash-map order.
 
 pub mod classification;
+pub mod compliance;
 pub mod dedupe;
 mod junit;
 mod markdown;

@@ -248,6 +248,48 @@ pub struct Classification {
     /// Rows of children under 14 at the as-of date, for ID and birth-date columns.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub minors: Option<u64>,
+    /// Sampled values that are already protected (encrypted, tokenized, masked); null
+    /// when none of the sampled values is.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub protection: Option<Protection>,
+}
+
+/// How many of a column's sampled distinct values look protected, recognised by the
+/// shapes `steward mask` writes: `enc:v1:` ciphertexts, `tok_` tokens, `*` partial masks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Protection {
+    /// Distinct non-blank values sampled.
+    pub values_checked: u64,
+    pub encrypted: u64,
+    pub tokenized: u64,
+    pub masked: u64,
+}
+
+impl Protection {
+    /// Count the protected shapes among sampled values; `None` when no value is protected.
+    pub fn of_values(values: &[String]) -> Option<Protection> {
+        let mut p = Protection::default();
+        for v in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            p.values_checked += 1;
+            if v.starts_with("enc:v1:") {
+                p.encrypted += 1;
+            } else if v.starts_with("tok_") {
+                p.tokenized += 1;
+            } else if v.contains('*') {
+                p.masked += 1;
+            }
+        }
+        (p.protected() > 0).then_some(p)
+    }
+
+    pub fn protected(&self) -> u64 {
+        self.encrypted + self.tokenized + self.masked
+    }
+
+    /// Every sampled value is protected.
+    pub fn complete(&self) -> bool {
+        self.values_checked > 0 && self.protected() == self.values_checked
+    }
 }
 
 /// The evidence behind a classification, for a reviewer to check.

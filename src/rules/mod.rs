@@ -6,6 +6,7 @@
 //! with `file:line:col`, what was expected and a suggestion for misspelt names.
 //! Nothing here looks at data: checking that columns exist and SQL plans is `scan`'s job.
 
+pub mod compliance;
 pub mod format;
 mod raw;
 
@@ -44,12 +45,16 @@ pub struct DatasetRules {
     pub gate: GateSpec,
     /// Fuzzy duplicate settings, used by `steward dedupe`.
     pub fuzzy: Option<FuzzySpec>,
+    /// `compliance:` declarations, used by `steward report`.
+    pub compliance: Option<compliance::ComplianceSpec>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GateSpec {
     pub min_overall: Option<f64>,
     pub min: BTreeMap<Dimension, f64>,
+    /// Largest allowed drop of the overall score since the last recorded run (points).
+    pub max_drop: Option<f64>,
 }
 
 /// `duplicates.fuzzy`: how `steward dedupe` compares records of this dataset.
@@ -131,6 +136,8 @@ pub enum CheckKind {
     Max(Bound),
     Pattern(String),
     FreshWithin(chrono::Duration),
+    /// `compliance.retention`: fails like `fresh_within`, reported but never scored.
+    Retention(chrono::Duration),
     NotFuture,
     Sql {
         where_: Option<Located>,
@@ -156,6 +163,7 @@ impl CheckKind {
             CheckKind::Max(_) => "max",
             CheckKind::Pattern(_) => "pattern",
             CheckKind::FreshWithin(_) => "fresh_within",
+            CheckKind::Retention(_) => "retention",
             CheckKind::NotFuture => "not_future",
             CheckKind::Sql { .. } => "sql",
             CheckKind::Reference { .. } => "reference",
@@ -734,6 +742,15 @@ fn validate(cx: &mut Ctx<'_>, raw: RawRuleFile) -> ParsedFile {
                 gate_origins.insert(d.as_str().to_string(), cx.origin(m));
             }
         }
+        if let Some(m) = &gate.max_drop {
+            rules.gate.max_drop = Some(cx.score_min(m, "max_drop"));
+            gate_origins.insert("max_drop".to_string(), cx.origin(m));
+        }
+    }
+    if let Some(c) = &raw.compliance {
+        let (spec, retention) = compliance::validate(cx, c);
+        rules.compliance = Some(spec);
+        rules.checks.extend(retention);
     }
 
     ParsedFile {
@@ -1112,6 +1129,28 @@ fn merge(files: Vec<ParsedFile>, diags: &mut Vec<RuleDiagnostic>) -> Vec<Dataset
                 }
                 if from.fuzzy.is_some() {
                     into.fuzzy = from.fuzzy;
+                }
+                if let Some(m) = from.gate.max_drop
+                    && into.gate.max_drop.replace(m).is_some()
+                {
+                    clash(
+                        diags,
+                        file.gate_origins.get("max_drop"),
+                        g_origins.get("max_drop"),
+                        "gate max_drop",
+                    );
+                }
+                if let Some(c) = from.compliance {
+                    if let Some(first) = &into.compliance {
+                        clash(
+                            diags,
+                            c.origin.as_ref(),
+                            first.origin.as_ref(),
+                            "compliance section",
+                        );
+                    } else {
+                        into.compliance = Some(c);
+                    }
                 }
             }
         }

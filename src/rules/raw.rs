@@ -28,6 +28,8 @@ pub(crate) struct RawRuleFile {
     pub scoring: Option<RawScoring>,
     #[serde(default)]
     pub gate: Option<RawGate>,
+    #[serde(default)]
+    pub compliance: Option<Spanned<RawCompliance>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -165,4 +167,31 @@ pub(crate) struct RawGate {
     pub min_overall: Option<Spanned<f64>>,
     #[serde(default)]
     pub min: IndexMap<String, Spanned<f64>>,
+    #[serde(default)]
+    pub max_drop: Option<Spanned<f64>>,
+}
+
+/// The `compliance:` declarations read by `steward report` (see `rules::compliance`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCompliance {
+    #[serde(default)]
+    pub purpose: Option<Spanned<String>>,
+    #[serde(default)]
+    pub lawful_basis: Option<Spanned<String>>,
+    #[serde(default)]
+    pub retention: Option<Spanned<RawRetention>>,
+    #[serde(default)]
+    pub destination: Option<Spanned<String>>,
+    #[serde(default)]
+    pub declared_columns: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub data_controller: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRetention {
+    pub period: Spanned<String>,
+    pub column: Spanned<String>,
 }

@@ -411,11 +411,13 @@ impl<'a> Binder<'a> {
                     }
                 }
             }
-            CheckKind::FreshWithin(_) | CheckKind::NotFuture if col.timestamp().is_none() => {
+            CheckKind::FreshWithin(_) | CheckKind::Retention(_) | CheckKind::NotFuture
+                if col.timestamp().is_none() =>
+            {
                 self.needs(spec, &col, "timestamps", TEMPORAL);
                 return None;
             }
-            CheckKind::FreshWithin(d) => {
+            CheckKind::FreshWithin(d) | CheckKind::Retention(d) => {
                 let v = self.derive(col.timestamp())?;
                 let cutoff = self.as_of.and_hms_opt(0, 0, 0)? - *d;
                 row(format!(

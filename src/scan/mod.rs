@@ -916,6 +916,7 @@ fn classification(name: &str, values: &[String], minors: u64) -> Classification 
             validator: f.validator.map(String::from),
         },
         minors: matches!(category, Some("cn_resident_id" | "date_of_birth")).then_some(minors),
+        protection: crate::report::Protection::of_values(values),
     }
 }
 

@@ -58,8 +58,11 @@ fn weighted_mean(items: impl Iterator<Item = (f64, f64)>) -> Option<f64> {
     }
 }
 
-/// Per-dimension and overall scores of one dataset's checks.
+/// Per-dimension and overall scores of one dataset's checks. Retention checks
+/// (`compliance.retention`) are evidence for the compliance report, not quality: they are
+/// left out.
 pub fn dataset_scores(checks: &[CheckResult], weights: &BTreeMap<Dimension, f64>) -> Scores {
+    let checks: Vec<&CheckResult> = checks.iter().filter(|c| c.kind != "retention").collect();
     let mut scores = Scores::default();
     let mut dims = Vec::new();
     for d in Dimension::ALL {
@@ -176,6 +179,16 @@ mod tests {
         assert_eq!(s.completeness, Some(80.0));
         assert_eq!(s.timeliness, None);
         assert_eq!(s.overall, Some((97.5 + 3.0 * 80.0) / 4.0));
+    }
+
+    #[test]
+    fn retention_checks_are_reported_but_not_scored() {
+        let mut retention = check(Dimension::Timeliness, 100, 60, 0.0);
+        retention.kind = "retention".into();
+        let checks = vec![check(Dimension::Validity, 100, 5, 1.0), retention];
+        let s = dataset_scores(&checks, &BTreeMap::new());
+        assert_eq!(s.timeliness, None);
+        assert_eq!(s.overall, Some(95.0));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Integration tests: the real `steward` binary on `fixtures/`, in a temp dir with a
 //! cleared environment. Each test asserts exit code, stdout and stderr of one run.
 
+mod audit;
 mod classify;
 mod dedupe;
 mod mask;
+mod report;
 mod rules_cmd;
 mod scan;
 
@@ -80,6 +82,45 @@ fn copy_dir(from: &Path, to: &Path) {
             copy_dir(&entry.path(), &target);
         } else {
             std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Values (2+ characters) of the sensitive columns of `fixtures/customers.csv`: none may
+/// appear in any report, log or snapshot.
+pub fn sensitive_values(t: &CliTest) -> Vec<String> {
+    let csv = std::fs::read_to_string(t.path("fixtures/customers.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(csv.as_bytes());
+    let headers = rdr.headers().unwrap().clone();
+    let sensitive = [
+        "name",
+        "id_number",
+        "mobile",
+        "email",
+        "address",
+        "birth_date",
+    ];
+    let mut values = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        for (h, v) in headers.iter().zip(rec.iter()) {
+            let v = v.trim();
+            if sensitive.contains(&h) && v.chars().count() >= 2 {
+                values.push(v.to_string());
+            }
+        }
+    }
+    values
+}
+
+/// Fail when any of `values` occurs in any of `outputs` (without printing the value).
+pub fn assert_no_raw_values(values: &[String], outputs: &[String]) {
+    for (i, out) in outputs.iter().enumerate() {
+        for v in values {
+            assert!(
+                !out.contains(v.as_str()),
+                "raw value of a sensitive column found in output #{i}"
+            );
         }
     }
 }

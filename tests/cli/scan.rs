@@ -327,7 +327,7 @@ fn output_is_written_atomically_and_verdict_goes_to_stderr() {
 }
 
 /// Snapshot a report with the run-specific fields filtered out.
-fn stable(text: &str) -> String {
+pub(crate) fn stable(text: &str) -> String {
     let filters = [
         (r#""started_at": "[^"]+""#, r#""started_at": "[time]""#),
         (r#""duration_ms": \d+"#, r#""duration_ms": "[ms]""#),
@@ -357,27 +357,7 @@ fn report_snapshots() {
 #[test]
 fn no_raw_personal_data_in_any_output() {
     let t = CliTest::new();
-    let csv = std::fs::read_to_string(t.path("fixtures/customers.csv")).unwrap();
-    let mut rdr = csv::Reader::from_reader(csv.as_bytes());
-    let headers = rdr.headers().unwrap().clone();
-    let sensitive = [
-        "name",
-        "id_number",
-        "mobile",
-        "email",
-        "address",
-        "birth_date",
-    ];
-    let mut values = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.unwrap();
-        for (h, v) in headers.iter().zip(rec.iter()) {
-            let v = v.trim();
-            if sensitive.contains(&h) && v.chars().count() >= 2 {
-                values.push(v.to_string());
-            }
-        }
-    }
+    let values = super::sensitive_values(&t);
     let mut outputs = Vec::new();
     for format in ["json", "markdown", "junit", "table"] {
         let r = scan_core(&t, "fixtures/customers.csv", &["--format", format]);
@@ -390,12 +370,5 @@ fn no_raw_personal_data_in_any_output() {
             }
         }
     }
-    for out in &outputs {
-        for v in &values {
-            assert!(
-                !out.contains(v.as_str()),
-                "raw value of a sensitive column found in output"
-            );
-        }
-    }
+    super::assert_no_raw_values(&values, &outputs);
 }

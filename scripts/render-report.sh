@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Render a steward HTML report in headless Chromium and save a screenshot, to check the
+# layout by eye. Not part of CI (Chromium is optional): `apt-get install -y chromium`.
+#
+#   scripts/render-report.sh report.html [screenshot.png]
+#
+# With no argument it builds the fixture report first (target/report.html).
+set -euo pipefail
+
+html="${1:-}"
+if [[ -z "$html" ]]; then
+  html="target/report.html"
+  cargo run --quiet -- report fixtures/customers.csv \
+    --rules rules/customer-core.yaml --rules fixtures/compliance/customers-compliance.yaml \
+    --regime pipl --regime gdpr --as-of 2026-11-01 --no-audit \
+    --format html --output "$html" || [[ $? -eq 1 ]]
+fi
+png="${2:-${html%.html}.png}"
+browser="$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)"
+if [[ -z "$browser" ]]; then
+  echo "error: chromium not found; install it with: apt-get install -y chromium" >&2
+  exit 2
+fi
+profile="$(mktemp -d)"
+trap 'rm -rf "$profile"' EXIT
+"$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
+  --disable-component-update --disable-sync --no-first-run \
+  --user-data-dir="$profile" --screenshot="$(realpath -m "$png")" --window-size=1280,2000 \
+  "file://$(realpath "$html")" 2>/dev/null
+echo "$png"

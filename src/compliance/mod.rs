@@ -1,0 +1,646 @@
+//! PIPL / GDPR obligations over a scan report: the catalogue (`catalogue`, data in
+//! `rules/compliance/*.yaml`), what each evidence kind measures (`evidence`), and
+//! [`evaluate`], which turns a scan report, the rule files' `compliance:` declarations,
+//! mask sidecars, history and the audit log into a `ComplianceReport`.
+//!
+//! Nothing here reads data: everything comes from the scan report, which holds counts
+//! and masked values only. Evidence lines name datasets, columns, categories and counts,
+//! never a value.
+
+pub mod catalogue;
+pub mod country;
+mod evidence;
+
+use std::path::Path;
+
+use crate::error::{Error, Result, RuleDiagnostic, did_you_mean};
+use crate::report::compliance::{
+    AuditSummary, ComplianceReport, Declaration, DuplicateSummary, Finding, HistorySummary,
+    InventoryItem, ObligationStatus, ProtectionState, QualityIssue, Scorecard, StatusCounts,
+    Summary,
+};
+use crate::report::{Report, SCHEMA_VERSION, Status};
+use crate::rules::RuleSet;
+use crate::rules::compliance::ComplianceSpec;
+pub use catalogue::Regime;
+
+/// One column of a mask sidecar (`<file>.steward.json`, written by `steward mask`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SidecarColumn {
+    pub column: String,
+    pub category: Option<String>,
+    pub method: String,
+}
+
+/// The mask sidecar next to a dataset's input, if there is one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sidecar {
+    pub dataset: String,
+    pub columns: Vec<SidecarColumn>,
+}
+
+/// Read `<input>.steward.json` when it exists.
+pub fn read_sidecar(input: &Path, dataset: &str) -> Result<Option<Sidecar>> {
+    let mut path = input.as_os_str().to_owned();
+    path.push(".steward.json");
+    let path = Path::new(&path);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::data(path, format!("cannot read the mask sidecar: {e}")))?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Data {
+        path: path.to_path_buf(),
+        line: Some(e.line() as u64),
+        column: None,
+        message: "the mask sidecar is not valid JSON".into(),
+    })?;
+    let columns = json["columns"]
+        .as_array()
+        .ok_or_else(|| Error::data(path, "the mask sidecar has no `columns` list"))?
+        .iter()
+        .filter_map(|c| {
+            Some(SidecarColumn {
+                column: c["column"].as_str()?.to_string(),
+                category: c["category"].as_str().map(String::from),
+                method: c["method"].as_str()?.to_string(),
+            })
+        })
+        .collect();
+    Ok(Some(Sidecar {
+        dataset: dataset.to_string(),
+        columns,
+    }))
+}
+
+/// What [`evaluate`] reads.
+pub struct Inputs<'a> {
+    pub scan: &'a Report,
+    pub rules: &'a RuleSet,
+    pub regimes: &'a [Regime],
+    pub sidecars: &'a [Sidecar],
+    pub history: Option<HistorySummary>,
+    pub audit_log: Option<AuditSummary>,
+}
+
+/// The declarations that apply to a dataset: its own, or the unnamed rule file's when
+/// there is a single input.
+pub(crate) fn spec_for<'a>(rules: &'a RuleSet, dataset: &str) -> Option<&'a ComplianceSpec> {
+    rules
+        .datasets
+        .iter()
+        .find(|d| d.name.as_deref() == Some(dataset))
+        .or_else(|| rules.datasets.iter().find(|d| d.name.is_none()))
+        .and_then(|d| d.compliance.as_ref())
+}
+
+/// Evaluate every obligation of the chosen regimes.
+pub fn evaluate(inputs: Inputs<'_>) -> Result<ComplianceReport> {
+    let scan = inputs.scan;
+    check_declared_columns(scan, inputs.rules)?;
+    let inventory = inventory(scan, inputs.rules, inputs.sidecars);
+    let cx = evidence::Context {
+        scan,
+        rules: inputs.rules,
+        inventory: &inventory,
+        history: inputs.history.as_ref(),
+        audit_log: inputs.audit_log.as_ref(),
+    };
+    let mut regimes: Vec<Regime> = Vec::new();
+    for r in inputs.regimes {
+        if !regimes.contains(r) {
+            regimes.push(*r);
+        }
+    }
+    let mut findings = Vec::new();
+    for regime in &regimes {
+        let catalogue = catalogue::load(*regime)?;
+        for o in catalogue.obligations {
+            let (status, evidence) = evidence::evaluate(&cx, *regime, o.evidence);
+            findings.push(Finding {
+                id: o.id,
+                regime: regime.as_str().to_string(),
+                title: o.title,
+                articles: o.articles,
+                references: o.references,
+                requirement: o.requirement.trim().to_string(),
+                evidence_kind: o.evidence.as_str().to_string(),
+                status,
+                evidence,
+                remediation: o.remediation.trim().to_string(),
+            });
+        }
+    }
+    let mut counts = StatusCounts::default();
+    for f in &findings {
+        match f.status {
+            ObligationStatus::Pass => counts.pass += 1,
+            ObligationStatus::Fail => counts.fail += 1,
+            ObligationStatus::NeedsReview => counts.needs_review += 1,
+        }
+    }
+    let worst = findings
+        .iter()
+        .map(|f| f.status)
+        .max()
+        .unwrap_or(ObligationStatus::Pass);
+    let verdict = if scan.gate.passed {
+        worst
+    } else {
+        ObligationStatus::Fail
+    };
+    let summary = Summary {
+        datasets: scan.datasets.len() as u64,
+        individuals: scan.datasets.iter().map(|d| d.rows).sum(),
+        personal_columns: inventory.len() as u64,
+        sensitive_columns: inventory.iter().filter(|i| i.pipl_sensitive).count() as u64,
+        special_columns: inventory.iter().filter(|i| i.gdpr_special).count() as u64,
+        minors: scan
+            .datasets
+            .iter()
+            .map(|d| evidence::minors(&inventory, &d.name))
+            .sum(),
+        sensitive_records: scan
+            .datasets
+            .iter()
+            .map(|d| evidence::sensitive_records(&inventory, &d.name))
+            .sum(),
+        obligations: counts,
+    };
+    Ok(ComplianceReport {
+        schema_version: SCHEMA_VERSION,
+        kind: "compliance".into(),
+        tool: scan.tool.clone(),
+        run: scan.run.clone(),
+        regimes: regimes.iter().map(|r| r.as_str().to_string()).collect(),
+        verdict,
+        summary,
+        declarations: declarations(scan, inputs.rules),
+        inventory,
+        scorecard: scorecard(scan, inputs.rules),
+        quality_issues: quality_issues(scan),
+        duplicates: duplicates(scan),
+        findings,
+        history: inputs.history,
+        audit_log: inputs.audit_log,
+        gate: scan.gate.clone(),
+        scoring_formula: scan.scoring_formula.clone(),
+    })
+}
+
+/// Every `declared_columns` entry must be a column of its dataset.
+fn check_declared_columns(scan: &Report, rules: &RuleSet) -> Result<()> {
+    let mut diags = Vec::new();
+    for d in &scan.datasets {
+        let Some(declared) = spec_for(rules, &d.name).and_then(|s| s.declared_columns.as_ref())
+        else {
+            continue;
+        };
+        for (name, origin) in declared {
+            if !d.columns.iter().any(|c| &c.name == name) {
+                diags.push(RuleDiagnostic {
+                    origin: origin.clone(),
+                    message: format!("declared column '{name}' is not in dataset '{}'", d.name),
+                    help: did_you_mean(name, d.columns.iter().map(|c| c.name.as_str())),
+                });
+            }
+        }
+    }
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        diags.sort_by(|a, b| a.origin.cmp(&b.origin));
+        diags.dedup();
+        Err(Error::RuleFile(diags))
+    }
+}
+
+fn protection_from_method(method: &str) -> ProtectionState {
+    match method {
+        m if m.starts_with("encrypt") => ProtectionState::Encrypted,
+        m if m.starts_with("tokenize") => ProtectionState::Tokenized,
+        m if m.starts_with("partial") || m.starts_with("redact") => ProtectionState::Masked,
+        m if m.starts_with("generalize") || m.starts_with("shift") => ProtectionState::Generalized,
+        _ => ProtectionState::Clear,
+    }
+}
+
+/// Personal-data columns of every dataset, in report order (datasets, then columns).
+fn inventory(scan: &Report, rules: &RuleSet, sidecars: &[Sidecar]) -> Vec<InventoryItem> {
+    let mut out = Vec::new();
+    for d in &scan.datasets {
+        let declared = spec_for(rules, &d.name).and_then(|s| s.declared());
+        let sidecar = sidecars.iter().find(|s| s.dataset == d.name);
+        for c in &d.columns {
+            let class = c.classification.as_ref();
+            let from_sidecar = sidecar
+                .and_then(|s| s.columns.iter().find(|sc| sc.column == c.name))
+                .filter(|sc| protection_from_method(&sc.method).protected());
+            let Some(category) = class
+                .and_then(|k| k.category.clone())
+                .or_else(|| from_sidecar.and_then(|sc| sc.category.clone()))
+            else {
+                continue;
+            };
+            let minors = class.and_then(|k| k.minors);
+            let pipl_sensitive = crate::classify::pipl_sensitive(&category)
+                || class.is_some_and(|k| k.pipl_sensitive)
+                || minors.is_some_and(|m| m > 0);
+            let gdpr_special =
+                crate::classify::gdpr_special(&category) || class.is_some_and(|k| k.gdpr_special);
+            let (protection, protection_evidence) = match (
+                from_sidecar,
+                class.and_then(|k| k.protection.as_ref()),
+            ) {
+                (Some(sc), _) => (
+                    protection_from_method(&sc.method),
+                    format!("mask sidecar: method {}", sc.method),
+                ),
+                (None, Some(p)) => {
+                    let state = if !p.complete() {
+                        ProtectionState::Partial
+                    } else if p.encrypted == p.values_checked {
+                        ProtectionState::Encrypted
+                    } else if p.tokenized == p.values_checked {
+                        ProtectionState::Tokenized
+                    } else {
+                        ProtectionState::Masked
+                    };
+                    (
+                        state,
+                        format!(
+                            "{} of {} sampled values protected ({} encrypted, {} tokenized, {} masked)",
+                            p.protected(),
+                            p.values_checked,
+                            p.encrypted,
+                            p.tokenized,
+                            p.masked
+                        ),
+                    )
+                }
+                (None, None) => (
+                    ProtectionState::Clear,
+                    match class {
+                        Some(k) if k.evidence.values_checked > 0 => format!(
+                            "none of {} sampled values encrypted, tokenized or masked",
+                            k.evidence.values_checked
+                        ),
+                        _ => "no values sampled".into(),
+                    },
+                ),
+            };
+            out.push(InventoryItem {
+                dataset: d.name.clone(),
+                column: c.name.clone(),
+                sensitivity: if gdpr_special {
+                    "special"
+                } else if pipl_sensitive {
+                    "sensitive"
+                } else {
+                    "personal"
+                }
+                .into(),
+                category,
+                pipl_sensitive,
+                gdpr_special,
+                present: d.rows.saturating_sub(c.nulls).saturating_sub(c.empty),
+                minors,
+                protection,
+                protection_evidence,
+                declared: declared
+                    .as_ref()
+                    .map(|cols| cols.contains(&c.name.as_str())),
+            });
+        }
+    }
+    out
+}
+
+fn declarations(scan: &Report, rules: &RuleSet) -> Vec<Declaration> {
+    scan.datasets
+        .iter()
+        .filter_map(|d| {
+            let s = spec_for(rules, &d.name)?;
+            Some(Declaration {
+                dataset: d.name.clone(),
+                purpose: s.purpose.clone(),
+                lawful_basis: s.lawful_basis.clone(),
+                retention: s.retention.as_ref().map(|r| r.period.clone()),
+                retention_column: s.retention.as_ref().map(|r| r.column.clone()),
+                destination: s.destination.clone(),
+                declared_columns: s
+                    .declared()
+                    .map(|c| c.into_iter().map(String::from).collect()),
+                data_controller: s.data_controller.clone(),
+            })
+        })
+        .collect()
+}
+
+fn scorecard(scan: &Report, rules: &RuleSet) -> Vec<Scorecard> {
+    scan.datasets
+        .iter()
+        .map(|d| Scorecard {
+            dataset: d.name.clone(),
+            rows: d.rows,
+            scores: d.scores.clone(),
+            checks: quality_checks(d).count() as u64,
+            checks_not_passing: quality_checks(d)
+                .filter(|c| c.status != Status::Pass)
+                .count() as u64,
+            gate_min_overall: rules
+                .datasets
+                .iter()
+                .find(|r| r.name.as_deref() == Some(d.name.as_str()) || r.name.is_none())
+                .and_then(|r| r.gate.min_overall),
+        })
+        .collect()
+}
+
+/// The checks that measure quality: all but the retention checks, which are evidence
+/// for their own obligations.
+fn quality_checks(
+    d: &crate::report::DatasetReport,
+) -> impl Iterator<Item = &crate::report::CheckResult> {
+    d.checks.iter().filter(|c| c.kind != "retention")
+}
+
+/// Checks that did not pass: `fail` before `warn`, each group in report order.
+fn quality_issues(scan: &Report) -> Vec<QualityIssue> {
+    let mut out = Vec::new();
+    for wanted in [Status::Fail, Status::Warn] {
+        for d in &scan.datasets {
+            for c in quality_checks(d).filter(|c| c.status == wanted) {
+                out.push(QualityIssue {
+                    dataset: d.name.clone(),
+                    check: c.id.clone(),
+                    dimension: c.dimension.as_str().to_string(),
+                    severity: c.severity.as_str().to_string(),
+                    status: c.status.as_str().to_string(),
+                    failed: c.failed,
+                    evaluated: c.evaluated,
+                    score: c.score,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The scan's exact unique / duplicate-key checks.
+fn duplicates(scan: &Report) -> Vec<DuplicateSummary> {
+    let mut out = Vec::new();
+    for d in &scan.datasets {
+        for c in &d.checks {
+            if let (Some(values), Some(rows)) = (c.duplicate_values, c.duplicate_rows) {
+                out.push(DuplicateSummary {
+                    dataset: d.name.clone(),
+                    check: c.id.clone(),
+                    columns: c.column.clone().unwrap_or_default(),
+                    duplicate_values: values,
+                    duplicate_rows: rows,
+                    excess_rows: c.failed,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Everything `steward report` needs.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub scan: crate::scan::ScanOptions,
+    pub regimes: Vec<Regime>,
+    /// `--history DIR`: compare with earlier runs and record this one.
+    pub history: Option<std::path::PathBuf>,
+    /// The audit log whose chain the report states (it need not exist yet).
+    pub audit_log: Option<std::path::PathBuf>,
+}
+
+/// The compliance report and the scan report it was built from.
+#[derive(Debug, Clone)]
+pub struct ReportRun {
+    pub compliance: ComplianceReport,
+    pub scan: Report,
+}
+
+/// Scan, apply the history, read mask sidecars and the audit log's state, and evaluate
+/// the obligations. The data is read once, by the scan.
+pub async fn report(opts: &ReportOptions) -> Result<ReportRun> {
+    let mut scan = crate::scan::scan(&opts.scan).await?;
+    let rules = crate::rules::load(&opts.scan.rules)?;
+    // Before the history records this run: a run with bad declarations is not kept.
+    check_declared_columns(&scan, &rules)?;
+    let history = match &opts.history {
+        Some(dir) => Some(crate::audit::history::record(dir, &mut scan, &rules)?),
+        None => None,
+    };
+    let mut sidecars = Vec::new();
+    for input in &scan.run.inputs {
+        sidecars.extend(read_sidecar(Path::new(&input.path), &input.dataset)?);
+    }
+    let audit_log = match &opts.audit_log {
+        Some(path) if path.is_file() => {
+            let v = crate::audit::log::verify(path)?;
+            Some(AuditSummary {
+                entries: v.entries,
+                intact: v.intact(),
+                first_bad_line: v.first_bad.as_ref().map(|b| b.0),
+            })
+        }
+        // Auditing is on and this run will be the log's first entry.
+        Some(_) => Some(AuditSummary {
+            entries: 0,
+            intact: true,
+            first_bad_line: None,
+        }),
+        None => None,
+    };
+    let compliance = evaluate(Inputs {
+        scan: &scan,
+        rules: &rules,
+        regimes: &opts.regimes,
+        sidecars: &sidecars,
+        history,
+        audit_log,
+    })?;
+    Ok(ReportRun { compliance, scan })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Classification, ColumnProfile, Protection};
+    use crate::rules::DatasetRules;
+
+    fn column(name: &str, category: &str, protection: Option<Protection>) -> ColumnProfile {
+        ColumnProfile {
+            name: name.into(),
+            data_type: "Utf8".into(),
+            nulls: 0,
+            empty: 0,
+            distinct: 10,
+            min: None,
+            max: None,
+            min_length: None,
+            max_length: None,
+            classification: Some(Classification {
+                category: Some(category.into()),
+                confidence: 1.0,
+                pipl_sensitive: crate::classify::pipl_sensitive(category),
+                gdpr_special: crate::classify::gdpr_special(category),
+                evidence: Default::default(),
+                minors: None,
+                protection,
+            }),
+        }
+    }
+
+    fn scan(rows: u64, id_protection: Option<Protection>) -> Report {
+        let mut r = crate::report::test_support::report();
+        r.datasets.truncate(1);
+        r.datasets[0].rows = rows;
+        r.datasets[0].columns = vec![
+            column("id_number", "cn_resident_id", id_protection),
+            column("mobile", "cn_mobile", None),
+            column("health_note", "health", None),
+        ];
+        r
+    }
+
+    fn rules(destination: &str) -> RuleSet {
+        let mut rs = RuleSet::default();
+        rs.datasets.push(DatasetRules {
+            name: Some("customers".into()),
+            compliance: Some(ComplianceSpec {
+                destination: Some(destination.into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+        rs
+    }
+
+    fn status(report: &ComplianceReport, id: &str) -> ObligationStatus {
+        report.findings.iter().find(|f| f.id == id).unwrap().status
+    }
+
+    fn run(scan: &Report, rules: &RuleSet, sidecars: &[Sidecar]) -> ComplianceReport {
+        evaluate(Inputs {
+            scan,
+            rules,
+            regimes: &[Regime::Pipl, Regime::Gdpr],
+            sidecars,
+            history: None,
+            audit_log: None,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn protection_comes_from_values_or_the_sidecar() {
+        let encrypted = Protection {
+            values_checked: 10,
+            encrypted: 10,
+            ..Default::default()
+        };
+        let r = run(&scan(10, Some(encrypted.clone())), &rules("CN"), &[]);
+        assert_eq!(r.inventory[0].protection, ProtectionState::Encrypted);
+        assert_eq!(r.inventory[1].protection, ProtectionState::Clear);
+        // health (special) is still in clear.
+        assert_eq!(status(&r, "PIPL-51"), ObligationStatus::Fail);
+        assert_eq!(status(&r, "GDPR-25-32"), ObligationStatus::Fail);
+        let sidecar = Sidecar {
+            dataset: "customers".into(),
+            columns: vec![SidecarColumn {
+                column: "health_note".into(),
+                category: Some("health".into()),
+                method: "tokenize".into(),
+            }],
+        };
+        let r = run(&scan(10, Some(encrypted)), &rules("CN"), &[sidecar]);
+        assert_eq!(r.inventory[2].protection, ProtectionState::Tokenized);
+        assert_eq!(status(&r, "PIPL-51"), ObligationStatus::Pass);
+        assert_eq!(status(&r, "GDPR-25-32"), ObligationStatus::NeedsReview);
+        let partly = Protection {
+            values_checked: 10,
+            masked: 3,
+            ..Default::default()
+        };
+        let r = run(&scan(10, Some(partly)), &rules("CN"), &[]);
+        assert_eq!(r.inventory[0].protection, ProtectionState::Partial);
+    }
+
+    #[test]
+    fn transfers_follow_each_regimes_territory_and_thresholds() {
+        for (dest, pipl, gdpr) in [
+            ("CN", ObligationStatus::Pass, ObligationStatus::Fail),
+            ("DE", ObligationStatus::Fail, ObligationStatus::Pass),
+            ("JP", ObligationStatus::Fail, ObligationStatus::NeedsReview),
+        ] {
+            let r = run(&scan(10, None), &rules(dest), &[]);
+            assert_eq!(status(&r, "PIPL-38"), pipl, "{dest}");
+            assert_eq!(status(&r, "GDPR-44"), gdpr, "{dest}");
+        }
+        // No sensitive column and few rows: below the CAC thresholds.
+        let mut small = scan(10, None);
+        small.datasets[0].columns.truncate(0);
+        small.datasets[0]
+            .columns
+            .push(column("mobile", "cn_mobile", None));
+        let r = run(&small, &rules("SG"), &[]);
+        assert_eq!(status(&r, "PIPL-38"), ObligationStatus::NeedsReview);
+        small.datasets[0].rows = 100_000;
+        let r = run(&small, &rules("SG"), &[]);
+        assert_eq!(status(&r, "PIPL-38"), ObligationStatus::Fail);
+        let f = r.findings.iter().find(|f| f.id == "PIPL-38").unwrap();
+        assert!(
+            f.evidence[1].contains("standard contract"),
+            "{:?}",
+            f.evidence
+        );
+        small.datasets[0].rows = 1_000_000;
+        let r = run(&small, &rules("SG"), &[]);
+        let f = r.findings.iter().find(|f| f.id == "PIPL-38").unwrap();
+        assert!(
+            f.evidence[1].contains("security assessment"),
+            "{:?}",
+            f.evidence
+        );
+    }
+
+    #[test]
+    fn json_round_trips_and_renderers_escape_names() {
+        let mut s = scan(10, None);
+        s.datasets[0].columns[1].name = "<script>x</script>|`m`".into();
+        let r = run(&s, &rules("CN"), &[]);
+        use crate::report::compliance::{ReportFormat, render};
+        let json = render(&r, ReportFormat::Json);
+        let back: ComplianceReport = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, r);
+        for format in [ReportFormat::Html, ReportFormat::Markdown] {
+            assert!(!render(&r, format).contains("<script>"), "{format:?}");
+        }
+        let md = render(&r, ReportFormat::Markdown);
+        assert!(!md.contains("|`m`"), "a pipe would split the table cell");
+    }
+
+    #[test]
+    fn nothing_declared_needs_review_and_the_verdict_is_the_worst_status() {
+        let mut s = scan(10, None);
+        s.gate = Default::default();
+        s.gate.passed = true;
+        let r = run(&s, &RuleSet::default(), &[]);
+        for id in ["PIPL-6", "PIPL-19", "PIPL-38", "GDPR-30"] {
+            assert_eq!(status(&r, id), ObligationStatus::NeedsReview, "{id}");
+        }
+        assert_eq!(r.verdict, ObligationStatus::Fail, "PIPL-51 fails");
+        assert_eq!(
+            r.summary.obligations.fail
+                + r.summary.obligations.pass
+                + r.summary.obligations.needs_review,
+            r.findings.len() as u64
+        );
+    }
+}

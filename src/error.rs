@@ -64,6 +64,12 @@ pub enum Error {
     /// Command-line or configuration misuse.
     #[error("{0}")]
     Usage(String),
+    /// A resource limit the user set (`--memory-limit`, `--timeout`) was reached.
+    #[error("{0}")]
+    Limit(String),
+    /// The run was stopped by SIGINT or SIGTERM; no output was left behind.
+    #[error("interrupted by {0}; no output was written")]
+    Interrupted(&'static str),
     /// Writing an output failed (disk full, permissions).
     #[error("{path}: cannot write: {source}")]
     Output {

@@ -7,6 +7,7 @@ pub mod classify;
 pub mod compliance;
 pub mod dedupe;
 pub mod error;
+pub mod interrupt;
 pub mod report;
 pub mod udf;
 

@@ -34,6 +34,28 @@ struct Cli {
     /// Do not write an audit entry for this run
     #[arg(long, global = true)]
     no_audit: bool,
+    /// Stop the command after SECS seconds (exit 2, no output written)
+    #[arg(long, global = true, value_name = "SECS", value_parser = parse_seconds)]
+    timeout: Option<std::time::Duration>,
+    /// Memory the query engine may use for a scan (512M, 2G); sorts and group-bys spill
+    /// to disk before it, and a scan that still needs more stops with exit 2
+    #[arg(long, global = true, value_name = "SIZE", value_parser = steward::interrupt::parse_size)]
+    memory_limit: Option<usize>,
+}
+
+/// `--timeout` and `--memory-limit` of this run.
+static LIMITS: std::sync::OnceLock<(Option<std::time::Duration>, Option<usize>)> =
+    std::sync::OnceLock::new();
+
+fn memory_limit() -> Option<usize> {
+    LIMITS.get().and_then(|l| l.1)
+}
+
+fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() => Ok(std::time::Duration::from_secs_f64(v)),
+        _ => Err(format!("'{s}' is not a number of seconds")),
+    }
 }
 
 #[derive(Subcommand)]
@@ -338,7 +360,15 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 }
 
 fn main() -> ExitCode {
+    // Still one thread here: take the key out of the environment, so no child process
+    // or crash report inherits it.
+    steward::mask::keys::take_env_key();
     let cli = Cli::parse();
+    let _ = LIMITS.set((cli.timeout, cli.memory_limit));
+    if let Err(err) = steward::interrupt::install() {
+        eprintln!("error: {err}");
+        return ExitCode::from(3);
+    }
     let audit_log = steward::audit::log::resolve_path(cli.audit_log, cli.no_audit);
     let argv: Vec<String> = std::env::args_os()
         .skip(1)
@@ -393,6 +423,8 @@ fn audit<'a>(slot: &'a mut Option<Event>, command: &str, argv: &[String]) -> &'a
 fn exit_code(err: &Error) -> u8 {
     match err {
         Error::Internal(_) => 3,
+        // 128 + SIGINT, as shells report an interrupted command.
+        Error::Interrupted(_) => 130,
         // Rule files, data, keys, usage and outputs are the user's to fix.
         _ => 2,
     }
@@ -412,8 +444,9 @@ fn run_scan(args: ScanArgs, event: &mut Event) -> steward::Result<Outcome> {
         samples: args.samples,
         progress: std::io::stderr().is_terminal(),
         profile: true,
+        memory_limit: memory_limit(),
     };
-    let mut report = runtime()?.block_on(steward::scan::scan(&opts))?;
+    let mut report = block_on(steward::scan::scan(&opts))?;
     if let Some(dir) = &args.history {
         steward::audit::history::record_for(dir, &mut report, &opts.rules)?;
     }
@@ -434,6 +467,12 @@ fn run_scan(args: ScanArgs, event: &mut Event) -> steward::Result<Outcome> {
     })
 }
 
+/// Run a command's future on a fresh runtime, stopped by SIGINT/SIGTERM or `--timeout`.
+fn block_on<T>(fut: impl std::future::Future<Output = steward::Result<T>>) -> steward::Result<T> {
+    let timeout = LIMITS.get().and_then(|l| l.0);
+    runtime()?.block_on(steward::interrupt::guarded(fut, timeout))
+}
+
 fn runtime() -> steward::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -451,9 +490,10 @@ fn run_classify(args: ClassifyArgs) -> steward::Result<Outcome> {
         as_of: args.as_of,
         samples: 0,
         progress: std::io::stderr().is_terminal(),
+        memory_limit: memory_limit(),
         ..Default::default()
     };
-    let report = runtime()?.block_on(steward::scan::scan(&opts))?;
+    let report = block_on(steward::scan::scan(&opts))?;
     let text = match args.format {
         ClassifyFormat::Table => steward::report::classification::render(&report),
         ClassifyFormat::Json => steward::report::render(&report, Format::Json),
@@ -474,9 +514,10 @@ fn run_suggest(args: SuggestArgs) -> steward::Result<Outcome> {
         },
         samples: 0,
         progress: std::io::stderr().is_terminal(),
+        memory_limit: memory_limit(),
         ..Default::default()
     };
-    let report = runtime()?.block_on(steward::scan::scan(&opts))?;
+    let report = block_on(steward::scan::scan(&opts))?;
     let [dataset] = report.datasets.as_slice() else {
         return Err(Error::Usage(format!(
             "suggest writes one rule file for one dataset; {} matched {} files",
@@ -509,7 +550,7 @@ fn run_mask(args: MaskArgs, event: &mut Event) -> steward::Result<Outcome> {
         key_file: args.key_file,
         dry_run: args.dry_run,
     };
-    let summary = runtime()?.block_on(steward::mask::pipeline::mask(&opts))?;
+    let summary = block_on(steward::mask::pipeline::mask(&opts))?;
     event.key_ids.extend(summary.key_id.clone());
     print_stdout(&steward::report::masking::render(&summary, args.dry_run))?;
     Ok(if summary.leaks().is_empty() {
@@ -529,7 +570,7 @@ fn run_unmask(args: UnmaskArgs, event: &mut Event) -> steward::Result<Outcome> {
         key_files: args.key_file,
         source: source_options(&args.source),
     };
-    let counts = runtime()?.block_on(steward::mask::pipeline::unmask(&opts))?;
+    let counts = block_on(steward::mask::pipeline::unmask(&opts))?;
     for (column, n) in counts {
         eprintln!("{column}: {n} values decrypted");
     }
@@ -546,7 +587,7 @@ fn run_dedupe(args: DedupeArgs, event: &mut Event) -> steward::Result<Outcome> {
         clusters: args.clusters,
         explain: args.explain.map(|v| (v[0].clone(), v[1].clone())),
     };
-    let (report, explain) = runtime()?.block_on(steward::dedupe::dedupe(&opts))?;
+    let (report, explain) = block_on(steward::dedupe::dedupe(&opts))?;
     use steward::report::dedupe as render;
     let text = match (args.format, &explain) {
         (ClassifyFormat::Table, Some(e)) => render::render_explain(e),
@@ -573,13 +614,14 @@ fn run_report(
             as_of: args.as_of,
             samples: 0,
             progress: std::io::stderr().is_terminal(),
+            memory_limit: memory_limit(),
             ..Default::default()
         },
         regimes: args.regime,
         history: args.history,
         audit_log,
     };
-    let run = runtime()?.block_on(steward::compliance::report(&opts))?;
+    let run = block_on(steward::compliance::report(&opts))?;
     event.with_report(&run.scan);
     let text = render(&run.compliance, args.format);
     match &args.output {

@@ -7,8 +7,26 @@ use std::path::Path;
 
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+
+/// `STEWARD_KEY`, moved out of the environment by [`take_env_key`].
+static ENV_KEY: std::sync::OnceLock<Zeroizing<String>> = std::sync::OnceLock::new();
+
+/// Move `STEWARD_KEY` from the environment into the process, so child processes and
+/// anything that dumps the environment never see it. Call while the process has one
+/// thread (the start of `main`).
+pub fn take_env_key() {
+    if let Some(v) = std::env::var_os("STEWARD_KEY") {
+        if let Some(text) = v.to_str() {
+            let _ = ENV_KEY.set(Zeroizing::new(text.to_string()));
+        }
+        // SAFETY: called at the start of `main`, before any other thread exists, so no
+        // other thread can read the environment concurrently.
+        unsafe { std::env::remove_var("STEWARD_KEY") };
+    }
+}
 
 /// A 32-byte masking key.
 #[derive(Clone)]
@@ -30,35 +48,46 @@ impl std::fmt::Debug for Key {
 impl Key {
     /// A key from its base64 text; `origin` names where it came from, for errors.
     pub fn from_base64(text: &str, origin: &str) -> Result<Key> {
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(text.trim())
-            .map_err(|_| {
-                Error::Key(format!(
-                    "{origin}: not base64; expected the base64 of 32 random bytes"
-                ))
-            })?;
-        let bytes: [u8; 32] = decoded.try_into().map_err(|v: Vec<u8>| {
-            Error::Key(format!(
+        // The decoded bytes are wiped when they go out of scope (the expanded AES key
+        // schedule is wiped by aes-gcm's `zeroize` feature when the Key drops).
+        let decoded = Zeroizing::new(
+            base64::engine::general_purpose::STANDARD
+                .decode(text.trim())
+                .map_err(|_| {
+                    Error::Key(format!(
+                        "{origin}: not base64; expected the base64 of 32 random bytes"
+                    ))
+                })?,
+        );
+        if decoded.len() != 32 {
+            return Err(Error::Key(format!(
                 "{origin}: {} bytes; expected 32 (generate one with: head -c 32 /dev/urandom | base64)",
-                v.len()
-            ))
-        })?;
-        let id = hex::encode(&Sha256::digest(bytes)[..8]);
-        let hmac = <hmac::Hmac<Sha256> as hmac::Mac>::new_from_slice(&bytes)
+                decoded.len()
+            )));
+        }
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        bytes.copy_from_slice(&decoded);
+        let id = hex::encode(&Sha256::digest(*bytes)[..8]);
+        let hmac = <hmac::Hmac<Sha256> as hmac::Mac>::new_from_slice(bytes.as_slice())
             .expect("HMAC takes any key length");
-        let aes = <aes_gcm::Aes256Gcm as aes_gcm::KeyInit>::new(&bytes.into());
+        let aes = <aes_gcm::Aes256Gcm as aes_gcm::KeyInit>::new_from_slice(bytes.as_slice())
+            .expect("the key is 32 bytes");
         Ok(Key { id, hmac, aes })
     }
 
-    /// The key from `key_file`, else from `STEWARD_KEY`.
+    /// The key from `key_file`, else from `STEWARD_KEY` (as taken by [`take_env_key`],
+    /// or still in the environment when the library is used without the CLI).
     pub fn load(key_file: Option<&Path>) -> Result<Key> {
         if let Some(path) = key_file {
-            let text = std::fs::read_to_string(path).map_err(|e| {
+            let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
                 Error::Key(format!("{}: cannot read key file: {e}", path.display()))
-            })?;
+            })?);
             return Key::from_base64(&text, &path.display().to_string());
         }
-        match std::env::var("STEWARD_KEY") {
+        if let Some(text) = ENV_KEY.get() {
+            return Key::from_base64(text, "STEWARD_KEY");
+        }
+        match std::env::var("STEWARD_KEY").map(Zeroizing::new) {
             Ok(text) => Key::from_base64(&text, "STEWARD_KEY"),
             Err(_) => Err(Error::Key(
                 "no key: pass --key-file FILE or set STEWARD_KEY (base64 of 32 bytes)".into(),

@@ -189,7 +189,12 @@ impl Sink {
 
     /// Finish the file and move it into place.
     fn finish(self, path: &Path) -> Result<()> {
-        let tmp = match self {
+        crate::output::persist(self.close()?, path)
+    }
+
+    /// Finish the file, still under its temporary name.
+    fn close(self) -> Result<tempfile::NamedTempFile> {
+        Ok(match self {
             Sink::Csv(w) => w.into_inner(),
             Sink::Parquet(w) => w
                 .into_inner()
@@ -199,8 +204,7 @@ impl Sink {
                     .map_err(|e| Error::internal(format!("finishing output: {e}")))?;
                 w.into_inner()
             }
-        };
-        crate::output::persist(tmp, path)
+        })
     }
 }
 
@@ -460,15 +464,20 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
     let Some((sink, _)) = sink else {
         return Err(Error::data(&input.path, "no data rows to mask"));
     };
-    sink.finish(&opts.output)?;
-    summary.output = Some(opts.output.display().to_string());
-    write_manifest(&opts.output, &summary)?;
+    let tmp = sink.close()?;
 
-    // Verify: classify the output; a column meant to be protected (or left in clear by
-    // auto) that is still detected is a leak. Tokens and ciphertexts are pseudonyms by
-    // design and are not re-checked; a column the policy keeps on purpose is not a leak.
+    // Verify: classify the output, still under its temporary name (so an interrupted
+    // verification leaves nothing behind); a column meant to be protected (or left in
+    // clear by auto) that is still detected is a leak. Tokens and ciphertexts are
+    // pseudonyms by design and are not re-checked; a column the policy keeps on purpose
+    // is not a leak.
+    let out_format = InputFormat::from_path(&opts.output);
     let check = crate::scan::scan(&crate::scan::ScanOptions {
-        data: vec![opts.output.display().to_string()],
+        data: vec![tmp.path().display().to_string()],
+        source: SourceOptions {
+            format: out_format,
+            ..Default::default()
+        },
         samples: 0,
         profile: false,
         ..Default::default()
@@ -489,6 +498,9 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
             c.still_detected = out.classification.as_ref().and_then(|k| k.category.clone());
         }
     }
+    crate::output::persist(tmp, &opts.output)?;
+    summary.output = Some(opts.output.display().to_string());
+    write_manifest(&opts.output, &summary)?;
     Ok(summary)
 }
 

@@ -53,6 +53,9 @@ pub struct ScanOptions {
     /// Compute the column profile (blanks, distinct estimates, min/max, minors). Off when
     /// only the classification is wanted (`steward mask` plans and verifies with it).
     pub profile: bool,
+    /// Bytes the query engine may hold (sorts and group-bys spill past it); `None`: no
+    /// limit. Exceeding it is an `Error::Limit`.
+    pub memory_limit: Option<usize>,
 }
 
 impl Default for ScanOptions {
@@ -66,6 +69,7 @@ impl Default for ScanOptions {
             samples: 5,
             progress: false,
             profile: true,
+            memory_limit: None,
         }
     }
 }
@@ -323,9 +327,28 @@ fn resolve_as_of(cli: Option<NaiveDate>, rules: &RuleSet) -> Result<NaiveDate> {
     }
 }
 
-fn session() -> SessionContext {
+/// Keeps DataFusion's own wording of a resource error, which names operators and
+/// byte counts, never data.
+fn diagnose_scrub(what: &str) -> String {
+    what.lines().next().unwrap_or_default().to_string()
+}
+
+fn session(memory_limit: Option<usize>) -> Result<SessionContext> {
     let config = SessionConfig::new().with_information_schema(false);
-    let ctx = SessionContext::new_with_config(config);
+    let ctx = match memory_limit {
+        None => SessionContext::new_with_config(config),
+        Some(bytes) => {
+            // A fair pool shared by the operators; those that can spill (sorts,
+            // group-bys) write to the OS temp dir before the limit is hit.
+            let runtime = datafusion::execution::runtime_env::RuntimeEnvBuilder::new()
+                .with_memory_pool(std::sync::Arc::new(
+                    datafusion::execution::memory_pool::FairSpillPool::new(bytes),
+                ))
+                .build_arc()
+                .map_err(Error::internal)?;
+            SessionContext::new_with_config_rt(config, runtime)
+        }
+    };
     crate::udf::register_all(&ctx);
     ctx.register_udaf(sample::udaf());
     ctx.register_udaf(count_true::udaf());
@@ -334,7 +357,7 @@ fn session() -> SessionContext {
     ctx.register_udaf(minors::udaf());
     ctx.register_udf(trim::udf());
     ctx.register_udf(float_bits::udf());
-    ctx
+    Ok(ctx)
 }
 
 fn sql_options() -> SQLOptions {
@@ -351,7 +374,7 @@ async fn scan_all(
     as_of: NaiveDate,
     text_columns: &[source::TextColumns],
 ) -> Result<Vec<DatasetReport>, Retry> {
-    let ctx = session();
+    let ctx = session(opts.memory_limit)?;
     let mut schemas = Vec::new();
     for (input, text) in inputs.iter().zip(text_columns) {
         source::register(&ctx, input, &input.name, &opts.source, text).await?;
@@ -447,6 +470,13 @@ fn execution_error(
     opts: &ScanOptions,
     err: &DataFusionError,
 ) -> Error {
+    if let DataFusionError::ResourcesExhausted(what) = err.find_root() {
+        return Error::Limit(format!(
+            "dataset '{}': the scan needs more memory than --memory-limit allows ({}); raise the limit",
+            input.name,
+            diagnose_scrub(what)
+        ));
+    }
     let is_data = matches!(
         err.find_root(),
         DataFusionError::ArrowError(..)

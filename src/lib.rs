@@ -7,6 +7,8 @@ pub mod classify;
 pub mod compliance;
 pub mod dedupe;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzz_targets;
 pub mod interrupt;
 pub mod report;
 pub mod udf;

@@ -604,6 +604,24 @@ fn unknown_name_hint(message: &str) -> Option<String> {
     did_you_mean(name, candidates)
 }
 
+/// Validate one rule file's text as `load` would (shape, names, values, merging), without
+/// reading it from disk. `path` only names it in errors.
+pub fn check_text(path: &Path, text: &str) -> Result<()> {
+    let mut diags = match parse_file(path, text) {
+        Ok(file) => {
+            let mut diags = Vec::new();
+            merge(vec![file], &mut diags);
+            diags
+        }
+        Err(d) => d,
+    };
+    if diags.is_empty() {
+        return Ok(());
+    }
+    diags.sort_by(|a, b| a.origin.cmp(&b.origin));
+    Err(Error::RuleFile(diags))
+}
+
 fn parse_file(path: &Path, text: &str) -> std::result::Result<ParsedFile, Vec<RuleDiagnostic>> {
     if text.trim().is_empty() {
         return Err(vec![diag(

@@ -1,0 +1,3 @@
+#![no_main]
+//! Fuzz target `validators`: see `steward::fuzz_targets`.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| steward::fuzz_targets::validators(data));

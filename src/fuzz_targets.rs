@@ -163,8 +163,11 @@ pub fn unmask(data: &[u8]) {
     let _ = crate::mask::encrypt::decrypt(std::slice::from_ref(&key), &with_prefix);
 }
 
+/// A fuzz target's body.
+pub type Target = fn(&[u8]);
+
 /// All targets by name, for the corpus replay.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("rule_file", rule_file),
     ("mask_policy", mask_policy),
     ("csv", |d| ingest(d, false)),

@@ -363,6 +363,34 @@ fn main() -> ExitCode {
     // Still one thread here: take the key out of the environment, so no child process
     // or crash report inherits it.
     steward::mask::keys::take_env_key();
+    // A panic is a bug; its message could quote a value from the data, so only the
+    // place is printed (STEWARD_DEBUG_PANIC=1 prints the message too), and the exit code
+    // is 3.
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "internal error: steward panicked at {place}\nThis is a bug in steward; please report it."
+        );
+        if std::env::var_os("STEWARD_DEBUG_PANIC").is_some() {
+            let msg = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            eprintln!("panic message: {msg}");
+        }
+    }));
+    match std::panic::catch_unwind(run) {
+        Ok(code) => code,
+        Err(_) => ExitCode::from(3),
+    }
+}
+
+fn run() -> ExitCode {
     let cli = Cli::parse();
     let _ = LIMITS.set((cli.timeout, cli.memory_limit));
     if let Err(err) = steward::interrupt::install() {

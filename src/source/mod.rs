@@ -185,6 +185,44 @@ pub async fn register_text(
     register(ctx, input, table, opts, &text_all).await
 }
 
+/// A Parquet file ends with its metadata length (4 bytes, little-endian) and `PAR1`, and
+/// starts with `PAR1`. The parquet crate trusts the length (a hostile footer makes it
+/// overflow or allocate the declared size), so it is checked against the file first.
+fn check_parquet_footer(path: &Path, len: u64) -> Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let bad = |message: String| Error::Data {
+        path: path.to_path_buf(),
+        line: None,
+        column: None,
+        message,
+    };
+    if len < 12 {
+        return Err(bad(format!(
+            "{len} bytes is too short for a Parquet file; expected PAR1, data, metadata, length, PAR1"
+        )));
+    }
+    let mut f =
+        std::fs::File::open(path).map_err(|e| Error::data(path, format!("cannot read: {e}")))?;
+    let mut head = [0u8; 4];
+    let mut tail = [0u8; 8];
+    f.read_exact(&mut head)
+        .and_then(|_| f.seek(SeekFrom::End(-8)))
+        .and_then(|_| f.read_exact(&mut tail))
+        .map_err(|e| Error::data(path, format!("cannot read: {e}")))?;
+    if &head != b"PAR1" || &tail[4..] != b"PAR1" {
+        return Err(bad(
+            "not a Parquet file: expected the magic bytes PAR1 at its start and end".into(),
+        ));
+    }
+    let declared = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    if declared + 12 > len {
+        return Err(bad(format!(
+            "corrupt Parquet footer: it declares {declared} bytes of metadata in a file of {len} bytes"
+        )));
+    }
+    Ok(())
+}
+
 /// Register `input` in `ctx` as a table named after the input's dataset name.
 pub async fn register(
     ctx: &SessionContext,
@@ -244,6 +282,7 @@ pub async fn register(
             }
         }
         InputFormat::Parquet => {
+            check_parquet_footer(&input.path, meta.len())?;
             let ext = extension_of(&input.path);
             let options = ParquetReadOptions::default().file_extension(&ext);
             match ctx.register_parquet(table_ref, path, options).await {

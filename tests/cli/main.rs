@@ -4,6 +4,7 @@
 mod audit;
 mod classify;
 mod dedupe;
+mod hostile;
 mod limits;
 mod mask;
 mod report;

@@ -215,8 +215,9 @@ struct ScanArgs {
     #[command(flatten)]
     source: SourceArgs,
     /// Failing-row samples per check in the report (masked); 0 for none
-    #[arg(long, value_name = "N", default_value_t = 5)]
-    samples: usize,
+    #[arg(long, value_name = "N", default_value_t = 5,
+          value_parser = clap::value_parser!(u16).range(0..=1000))]
+    samples: u16,
     /// Keep each run's scores as Parquet in DIR and apply gate.max_drop against the last run
     #[arg(long, value_name = "DIR")]
     history: Option<PathBuf>,
@@ -469,7 +470,7 @@ fn run_scan(args: ScanArgs, event: &mut Event) -> steward::Result<Outcome> {
         },
         as_of: args.as_of,
         fail_under: args.fail_under,
-        samples: args.samples,
+        samples: usize::from(args.samples),
         progress: std::io::stderr().is_terminal(),
         profile: true,
         memory_limit: memory_limit(),

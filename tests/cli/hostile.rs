@@ -120,3 +120,138 @@ fn an_output_that_is_a_symlink_is_replaced_not_written_through() {
     let meta = std::fs::symlink_metadata(t.path("out.json")).unwrap();
     assert!(meta.file_type().is_file());
 }
+
+#[test]
+fn no_key_or_raw_value_reaches_stdout_or_stderr_on_error_paths() {
+    const KEY: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
+    const OTHER: &str = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=";
+    let t = CliTest::new();
+    let raw = ["13919068179", "Zhang", "@example.com"];
+    t.write(
+        "enc.yaml",
+        "version: 1\ncolumns:\n  mobile: encrypt\n  name: encrypt\n",
+    );
+    t.write(
+        "bad_policy.yaml",
+        "version: 1\ncolumns:\n  mobile: encrypt\n  name: { method: nope }\n",
+    );
+    t.write("k.key", KEY);
+    let env = [("STEWARD_KEY", KEY)];
+    let r = t.run_env(
+        &[
+            "mask",
+            "fixtures/customers.csv",
+            "--policy",
+            "enc.yaml",
+            "--output",
+            "enc.csv",
+            "--no-audit",
+        ],
+        &env,
+    );
+    // Exit 1: the columns the policy leaves alone are still personal data in clear.
+    assert!(r.code <= 1, "{}", r.stderr);
+    let text = std::fs::read_to_string(t.path("enc.csv")).unwrap();
+    t.write("tampered.csv", &text.replacen("enc:v1:", "enc:v1:0", 3));
+    let runs = [
+        // Wrong key, tampered values, a bad policy, a short key, a bad rule, bad data,
+        // a timeout, a tiny memory limit, a missing key.
+        t.run_env(
+            &["unmask", "enc.csv", "--output", "o.csv", "--no-audit"],
+            &[("STEWARD_KEY", OTHER)],
+        ),
+        t.run_env(
+            &["unmask", "tampered.csv", "--output", "o.csv", "--no-audit"],
+            &env,
+        ),
+        t.run_env(
+            &[
+                "mask",
+                "fixtures/customers.csv",
+                "--policy",
+                "bad_policy.yaml",
+                "--output",
+                "o.csv",
+                "--no-audit",
+            ],
+            &env,
+        ),
+        t.run_env(
+            &[
+                "mask",
+                "fixtures/customers.csv",
+                "--policy",
+                "enc.yaml",
+                "--output",
+                "o.csv",
+                "--no-audit",
+            ],
+            &[("STEWARD_KEY", "AQEB")],
+        ),
+        t.run(&[
+            "scan",
+            "fixtures/malformed/ragged.csv",
+            "--rules",
+            "rules/customer-core.yaml",
+            "--no-audit",
+        ]),
+        t.run(&[
+            "scan",
+            "fixtures/malformed/wrong_types.ndjson",
+            "--rules",
+            "rules/customer-core.yaml",
+            "--no-audit",
+        ]),
+        t.run(&[
+            "scan",
+            "fixtures/customers.csv",
+            "--rules",
+            "rules/customer-core.yaml",
+            "--timeout",
+            "0.001",
+            "--no-audit",
+        ]),
+        t.run(&[
+            "scan",
+            "fixtures/customers.csv",
+            "--rules",
+            "rules/customer-core.yaml",
+            "--memory-limit",
+            "16K",
+            "--no-audit",
+        ]),
+        t.run(&[
+            "mask",
+            "fixtures/customers.csv",
+            "--policy",
+            "enc.yaml",
+            "--output",
+            "o.csv",
+            "--no-audit",
+        ]),
+        t.run(&[
+            "unmask",
+            "enc.csv",
+            "--key-file",
+            "k.key",
+            "--columns",
+            "nope",
+            "--output",
+            "o.csv",
+            "--no-audit",
+        ]),
+    ];
+    for (i, r) in runs.iter().enumerate() {
+        assert_ne!(r.code, 0, "run {i} should fail: {}", r.stderr);
+        let all = format!("{}{}", r.stdout, r.stderr);
+        assert!(
+            !all.contains(KEY) && !all.contains(OTHER) && !all.contains("AQEB"),
+            "run {i}: key text printed"
+        );
+        assert!(!all.contains("panicked"), "run {i}: {all}");
+        for v in raw {
+            assert!(!all.contains(v), "run {i}: raw value printed: {all}");
+        }
+    }
+    assert!(!t.path("o.csv").exists());
+}

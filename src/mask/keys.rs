@@ -28,6 +28,21 @@ pub fn take_env_key() {
     }
 }
 
+/// From the moment a key is read, the process writes no core dump (which would hold the
+/// key) and cannot be attached to by unprivileged debuggers.
+fn no_core_dumps() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on this process with constant, valid arguments.
+    unsafe {
+        let zero = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        libc::setrlimit(libc::RLIMIT_CORE, &zero);
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
 /// A 32-byte masking key.
 #[derive(Clone)]
 pub struct Key {
@@ -78,6 +93,7 @@ impl Key {
     /// The key from `key_file`, else from `STEWARD_KEY` (as taken by [`take_env_key`],
     /// or still in the environment when the library is used without the CLI).
     pub fn load(key_file: Option<&Path>) -> Result<Key> {
+        no_core_dumps();
         if let Some(path) = key_file {
             let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
                 Error::Key(format!("{}: cannot read key file: {e}", path.display()))
@@ -118,6 +134,28 @@ pub(crate) fn test_key(seed: u8) -> Key {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn loading_a_key_turns_core_dumps_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k");
+        std::fs::write(
+            &path,
+            base64::engine::general_purpose::STANDARD.encode([3u8; 32]),
+        )
+        .unwrap();
+        Key::load(Some(&path)).unwrap();
+        let mut lim = libc::rlimit {
+            rlim_cur: 1,
+            rlim_max: 1,
+        };
+        // SAFETY: reads this process's limit into a valid struct.
+        unsafe { libc::getrlimit(libc::RLIMIT_CORE, &mut lim) };
+        assert_eq!(lim.rlim_cur, 0);
+        // SAFETY: a query with no side effects.
+        assert_eq!(unsafe { libc::prctl(libc::PR_GET_DUMPABLE, 0, 0, 0, 0) }, 0);
+    }
 
     #[test]
     fn ids_and_errors_never_show_the_key() {

@@ -358,6 +358,23 @@ pub(crate) fn infer_csv_schema(
                 ),
             )
         })?;
+    // DataFusion refuses a schema with two columns of one name; say so as a data error.
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, f) in schema.fields().iter().enumerate() {
+        if let Some(first) = seen.insert(f.name().as_str(), i) {
+            return Err(Error::Data {
+                path: path.to_path_buf(),
+                line: Some(1),
+                column: None,
+                message: format!(
+                    "column name '{}' appears twice in the header (columns {} and {}); expected unique names",
+                    f.name(),
+                    first + 1,
+                    i + 1
+                ),
+            });
+        }
+    }
     let fields: Vec<Field> = schema
         .fields()
         .iter()

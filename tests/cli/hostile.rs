@@ -255,3 +255,19 @@ fn no_key_or_raw_value_reaches_stdout_or_stderr_on_error_paths() {
     }
     assert!(!t.path("o.csv").exists());
 }
+
+/// Found by the `csv` fuzz target: a header naming a column twice was an internal error.
+#[test]
+fn fuzz_csv_duplicate_header_name_is_a_data_error() {
+    let t = CliTest::new();
+    t.write("dup.csv", "id,gender,name,gender\n1,M,a,M\n");
+    let r = t.run(&["classify", "dup.csv", "--no-audit"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "dup.csv:1: column name 'gender' appears twice in the header (columns 2 and 4)"
+        ),
+        "{}",
+        r.stderr
+    );
+}

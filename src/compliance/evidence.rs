@@ -13,6 +13,16 @@ use crate::rules::RuleSet;
 
 use ObligationStatus::{Fail, NeedsReview, Pass};
 
+/// Distinct individuals in a dataset: records minus the duplicates `steward dedupe`'s
+/// model finds (the scan's `<dataset>.duplicates.fuzzy` check) when the rule file has a
+/// `duplicates.fuzzy` section, else every record (an upper bound). The flag says which.
+pub fn individuals(d: &crate::report::DatasetReport) -> (u64, bool) {
+    match d.checks.iter().find(|c| c.kind == "fuzzy_duplicates") {
+        Some(c) => (c.evaluated.saturating_sub(c.failed), true),
+        None => (d.rows, false),
+    }
+}
+
 /// CAC 2024 cross-border provisions: individuals (non-sensitive) from which the
 /// standard contract or certification is needed.
 pub const CAC_CONTRACT_INDIVIDUALS: u64 = 100_000;
@@ -391,12 +401,18 @@ fn cross_border(cx: &Context<'_>, regime: Regime) -> Outcome {
                 ));
             }
             Regime::Pipl => {
+                let (people, deduplicated) = individuals(d);
                 let counts = format!(
-                    "{}: destination {dest} is outside mainland China; {} individual(s), {sensitive} with sensitive personal information",
-                    d.name, d.rows
+                    "{}: destination {dest} is outside mainland China; {people} individual(s){}, {sensitive} with sensitive personal information",
+                    d.name,
+                    if deduplicated {
+                        format!(" (fuzzy-deduplicated from {} records)", d.rows)
+                    } else {
+                        " (records)".to_string()
+                    }
                 );
                 lines.push(counts);
-                let (s, line) = if d.rows >= CAC_ASSESSMENT_INDIVIDUALS
+                let (s, line) = if people >= CAC_ASSESSMENT_INDIVIDUALS
                     || sensitive >= CAC_ASSESSMENT_SENSITIVE
                 {
                     (
@@ -407,7 +423,7 @@ fn cross_border(cx: &Context<'_>, regime: Regime) -> Outcome {
                             thousands(CAC_ASSESSMENT_SENSITIVE)
                         ),
                     )
-                } else if d.rows >= CAC_CONTRACT_INDIVIDUALS || sensitive > 0 {
+                } else if people >= CAC_CONTRACT_INDIVIDUALS || sensitive > 0 {
                     (
                         Fail,
                         format!(

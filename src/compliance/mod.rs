@@ -151,7 +151,12 @@ pub fn evaluate(inputs: Inputs<'_>) -> Result<ComplianceReport> {
     };
     let summary = Summary {
         datasets: scan.datasets.len() as u64,
-        individuals: scan.datasets.iter().map(|d| d.rows).sum(),
+        individuals: scan
+            .datasets
+            .iter()
+            .map(|d| evidence::individuals(d).0)
+            .sum(),
+        individuals_deduplicated: scan.datasets.iter().any(|d| evidence::individuals(d).1),
         personal_columns: inventory.len() as u64,
         sensitive_columns: inventory.iter().filter(|i| i.pipl_sensitive).count() as u64,
         special_columns: inventory.iter().filter(|i| i.gdpr_special).count() as u64,

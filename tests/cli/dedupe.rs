@@ -466,3 +466,49 @@ fn scan_scores_the_fuzzy_duplicate_rate_under_uniqueness() {
     let score = s["datasets"][0]["scores"]["uniqueness"].as_f64().unwrap();
     assert!((score - 100.0 * (1.0 - rate)).abs() < 1e-9);
 }
+
+#[test]
+fn compliance_report_counts_individuals_after_fuzzy_deduplication() {
+    let t = CliTest::new();
+    t.write(
+        "decl.yaml",
+        "version: 1\ndataset: customers\ncompliance:\n  purpose: customer service\n  lawful_basis: contract\n  destination: SG\n",
+    );
+    let d: serde_json::Value = serde_json::from_str(
+        &dedupe(
+            &t,
+            &[
+                "fixtures/dedupe/customers.csv",
+                "--rules",
+                "fixtures/dedupe/customers.yaml",
+                "--format",
+                "json",
+            ],
+        )
+        .stdout,
+    )
+    .unwrap();
+    let r = t.run(&[
+        "report",
+        "fixtures/dedupe/customers.csv",
+        "--rules",
+        "fixtures/dedupe/customers.yaml",
+        "--rules",
+        "decl.yaml",
+        "--regime",
+        "pipl",
+        "--format",
+        "json",
+        "--no-audit",
+    ]);
+    assert!(r.code <= 1, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["summary"]["individuals"], d["summary"]["clusters"]);
+    assert_eq!(v["summary"]["individuals_deduplicated"], true);
+    assert!(
+        r.stdout
+            .contains("individual(s) (fuzzy-deduplicated from 3000 records)"),
+        "{}",
+        r.stdout
+    );
+}

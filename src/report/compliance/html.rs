@@ -147,7 +147,14 @@ pub(super) fn render(r: &ComplianceReport) -> String {
     }
     out.push_str("<h2>Executive summary</h2>\n<div class=\"cards\">");
     for (n, l) in [
-        (s.individuals, "individuals (rows)"),
+        (
+            s.individuals,
+            if s.individuals_deduplicated {
+                "individuals (fuzzy-deduplicated)"
+            } else {
+                "individuals (rows)"
+            },
+        ),
         (s.personal_columns, "personal-data columns"),
         (s.sensitive_columns, "sensitive columns (PIPL Art. 28)"),
         (s.special_columns, "special categories (GDPR Art. 9)"),

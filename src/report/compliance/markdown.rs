@@ -18,11 +18,12 @@ pub(super) fn render(r: &ComplianceReport) -> String {
     let regimes: Vec<String> = r.regimes.iter().map(|x| x.to_uppercase()).collect();
     let mut out = format!("# steward compliance report: {}\n\n", r.verdict.label());
     out.push_str(&format!(
-        "{} · as of {} · {} dataset(s) · {} individual(s) (rows) · {} personal column(s), {} sensitive, {} special · {} sensitive record(s) · {} child record(s) under 14\n\n",
+        "{} · as of {} · {} dataset(s) · {} individual(s) ({}) · {} personal column(s), {} sensitive, {} special · {} sensitive record(s) · {} child record(s) under 14\n\n",
         regimes.join(" + "),
         escape(&r.run.as_of),
         s.datasets,
         s.individuals,
+        if s.individuals_deduplicated { "fuzzy-deduplicated" } else { "rows" },
         s.personal_columns,
         s.sensitive_columns,
         s.special_columns,

@@ -107,9 +107,12 @@ impl ObligationStatus {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub datasets: u64,
-    /// Rows over all datasets: each row is taken as one individual (an upper bound when
-    /// the duplicates summary shows repeated keys).
+    /// Individuals over all datasets: records minus fuzzy duplicates for datasets whose
+    /// rules have `duplicates.fuzzy`, else rows (an upper bound).
     pub individuals: u64,
+    /// True when some dataset's individuals are counted after fuzzy deduplication.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub individuals_deduplicated: bool,
     pub personal_columns: u64,
     /// PIPL Art. 28 sensitive columns.
     pub sensitive_columns: u64,

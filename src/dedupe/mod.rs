@@ -406,8 +406,19 @@ fn plan(assigned: &[Option<DatasetRules>], inputs: usize) -> Result<Plan> {
         } else {
             LinkMode::Dedupe
         });
+    // Compared by what the rules say, not where they are written.
     let blocking_text = setting("blocking", &|s| {
-        s.blocking.as_ref().map(|b| format!("{b:?}"))
+        s.blocking.as_ref().map(|b| {
+            b.iter()
+                .map(|rule| {
+                    rule.iter()
+                        .map(|k| format!("{}.{}", k.field, k.transform.name()))
+                        .collect::<Vec<_>>()
+                        .join("+")
+                })
+                .collect::<Vec<_>>()
+                .join(";")
+        })
     });
     let rules: Vec<Rule> = match (
         blocking_text,

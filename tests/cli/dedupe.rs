@@ -512,3 +512,51 @@ fn compliance_report_counts_individuals_after_fuzzy_deduplication() {
         r.stdout
     );
 }
+
+#[test]
+fn datasets_may_repeat_the_same_settings_but_not_contradict_them() {
+    let t = CliTest::new();
+    let text = std::fs::read_to_string(t.path("fixtures/dedupe/customers.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    std::fs::create_dir_all(t.path("two")).unwrap();
+    t.write(
+        "two/a.csv",
+        &format!("{header}\n{}\n", rows[..1500].join("\n")),
+    );
+    t.write(
+        "two/b.csv",
+        &format!("{header}\n{}\n", rows[1500..].join("\n")),
+    );
+    let base = std::fs::read_to_string(t.path("fixtures/dedupe/customers.yaml")).unwrap();
+    std::fs::create_dir_all(t.path("same")).unwrap();
+    // The same blocking and threshold written in both files, with other comments.
+    t.write(
+        "same/a.yaml",
+        &base.replace("dataset: customers", "dataset: a"),
+    );
+    t.write(
+        "same/b.yaml",
+        &format!("# b\n{}", base.replace("dataset: customers", "dataset: b")),
+    );
+    dedupe(&t, &["two/a.csv", "two/b.csv", "--rules", "same"]);
+    std::fs::create_dir_all(t.path("clash")).unwrap();
+    t.write(
+        "clash/a.yaml",
+        &base.replace("dataset: customers", "dataset: a"),
+    );
+    t.write(
+        "clash/b.yaml",
+        &base
+            .replace("dataset: customers", "dataset: b")
+            .replace("threshold: 0.9", "threshold: 0.5"),
+    );
+    let r = t.run(&["dedupe", "two/a.csv", "two/b.csv", "--rules", "clash"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("fuzzy threshold differs from the one at"),
+        "{}",
+        r.stderr
+    );
+}

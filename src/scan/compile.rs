@@ -301,12 +301,17 @@ impl<'a> Binder<'a> {
             });
         }
         if let CheckKind::Duplicates(cols) = &spec.kind {
+            let names = cols.iter();
             let cols: Vec<Col> = cols
                 .iter()
                 .map(|c| self.column(c, origin))
                 .collect::<Option<_>>()?;
             return Some(Plan::Group {
-                keys: cols.iter().map(Col::text).collect(),
+                keys: cols
+                    .iter()
+                    .zip(names)
+                    .map(|(c, name)| duplicate_key(c, name))
+                    .collect(),
             });
         }
         if let CheckKind::Reference {
@@ -464,6 +469,19 @@ fn column_in(
             });
             None
         }
+    }
+}
+
+/// A duplicate-key column as `steward dedupe` would compare it: phones without `+86`
+/// and separators, identifiers upper-case without spaces or dashes, e-mail addresses
+/// lower-case (by the column's name); other columns as trimmed text.
+fn duplicate_key(col: &Col, name: &str) -> String {
+    use crate::dedupe::compare::Kind;
+    match Kind::infer(name) {
+        Kind::Phone => format!("phone_normalize({})", col.text()),
+        Kind::Identifier => format!("id_normalize({})", col.text()),
+        Kind::Email => format!("lower({})", col.text()),
+        _ => col.text(),
     }
 }
 

@@ -79,6 +79,16 @@ fn pii_category(s: &str) -> Option<String> {
         .map(|d| d.category.to_string())
 }
 
+fn phone_key(s: &str) -> Option<String> {
+    let d = crate::dedupe::normalize::phone(s);
+    (!d.is_empty()).then_some(d)
+}
+
+fn id_key(s: &str) -> Option<String> {
+    let d = crate::dedupe::normalize::identifier(s);
+    (!d.is_empty()).then_some(d)
+}
+
 /// The ordered registry. Names are never renamed or reused.
 const ENTRIES: &[Entry] = &[
     Entry {
@@ -152,6 +162,24 @@ const ENTRIES: &[Entry] = &[
             "SELECT pii_category('11010519491231002X')",
         ),
         body: Body::Text(pii_category),
+    },
+    Entry {
+        info: stable(
+            "phone_normalize",
+            "phone_normalize(text) -> text",
+            "a phone number's digits without a +86/0086 prefix, as duplicate keys compare it; null when no digit",
+            "SELECT phone_normalize('+86 138-0013-8000')",
+        ),
+        body: Body::Text(phone_key),
+    },
+    Entry {
+        info: stable(
+            "id_normalize",
+            "id_normalize(text) -> text",
+            "an identifier's letters and digits, upper-case (spaces, dashes dropped), as duplicate keys compare it",
+            "SELECT id_normalize('110101 19900307 123x')",
+        ),
+        body: Body::Text(id_key),
     },
 ];
 

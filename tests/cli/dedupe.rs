@@ -560,3 +560,41 @@ fn datasets_may_repeat_the_same_settings_but_not_contradict_them() {
         r.stderr
     );
 }
+
+#[test]
+fn exact_duplicate_keys_compare_phones_and_ids_normalised() {
+    let t = CliTest::new();
+    t.write(
+        "dups.csv",
+        "customer_id,mobile,id_number,email\nC1,13800138000,11010519491231002X,a@x.com\nC2,+86 138-0013-8000,110105 19491231 002x,A@X.COM\nC3,13900139000,,b@x.com\n",
+    );
+    t.write(
+        "dups.yaml",
+        "version: 1\nkey: [customer_id]\nduplicates:\n  exact: [[mobile], [id_number], [email]]\n",
+    );
+    let r = t.run(&[
+        "scan",
+        "dups.csv",
+        "--rules",
+        "dups.yaml",
+        "--format",
+        "json",
+        "--no-audit",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    for (id, evaluated) in [
+        ("dups.duplicates.mobile", 3),
+        ("dups.duplicates.id_number", 2),
+        ("dups.duplicates.email", 3),
+    ] {
+        let c = v["datasets"][0]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("{id}: {}", r.stdout));
+        assert_eq!(c["evaluated"], evaluated, "{id}");
+        assert_eq!(c["failed"], 1, "{id}");
+        assert_eq!(c["duplicate_rows"], 2, "{id}");
+    }
+}

@@ -327,12 +327,6 @@ fn resolve_as_of(cli: Option<NaiveDate>, rules: &RuleSet) -> Result<NaiveDate> {
     }
 }
 
-/// Keeps DataFusion's own wording of a resource error, which names operators and
-/// byte counts, never data.
-fn diagnose_scrub(what: &str) -> String {
-    what.lines().next().unwrap_or_default().to_string()
-}
-
 fn session(memory_limit: Option<usize>) -> Result<SessionContext> {
     let config = SessionConfig::new().with_information_schema(false);
     let ctx = match memory_limit {
@@ -474,7 +468,8 @@ fn execution_error(
         return Error::Limit(format!(
             "dataset '{}': the scan needs more memory than --memory-limit allows ({}); raise the limit",
             input.name,
-            diagnose_scrub(what)
+            // DataFusion's first line names the operator and byte counts, never data.
+            what.lines().next().unwrap_or_default()
         ));
     }
     let is_data = matches!(

@@ -82,7 +82,6 @@ impl Transform {
         match self {
             Transform::Value => s,
             Transform::Pinyin => v.alt.unwrap_or(s),
-            Transform::Year | Transform::Initial if s.is_empty() => s,
             Transform::Year => first_n(4),
             Transform::Initial => first_n(1),
             Transform::First3 => first_n(3),

@@ -56,14 +56,6 @@ impl LinkMode {
         })
     }
 
-    pub fn name(self) -> &'static str {
-        match self {
-            LinkMode::Dedupe => "dedupe",
-            LinkMode::Link => "link",
-            LinkMode::LinkAndDedupe => "link_and_dedupe",
-        }
-    }
-
     pub fn allows(self, a: u16, b: u16) -> bool {
         match self {
             LinkMode::Dedupe => a == b,
@@ -181,8 +173,7 @@ pub async fn summarize_dataset(
     )
     .await?;
     Ok(summarize(
-        &m.records,
-        &m.smallest,
+        &cluster_sizes(&m.smallest),
         m.candidates,
         m.pairs.len() as u64,
     ))
@@ -220,29 +211,22 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
         .iter()
         .map(|i| source::sha256_file(&i.path))
         .collect::<Result<Vec<_>>>()?;
-    let summary = summarize(&records, &smallest, candidates, matched.len() as u64);
-    let datasets = records
+    let sizes = cluster_sizes(&smallest);
+    let summary = summarize(&sizes, candidates, matched.len() as u64);
+    let mut datasets: Vec<DatasetSummary> = records
         .datasets
         .iter()
-        .enumerate()
-        .map(|(d, name)| {
-            let members: Vec<usize> = (0..records.len())
-                .filter(|&i| records.dataset[i] as usize == d)
-                .collect();
-            let mut sizes = vec![0u32; records.len()];
-            for &s in &smallest {
-                sizes[s as usize] += 1;
-            }
-            DatasetSummary {
-                name: name.clone(),
-                records: members.len() as u64,
-                in_multi_record_clusters: members
-                    .iter()
-                    .filter(|&&i| sizes[smallest[i] as usize] > 1)
-                    .count() as u64,
-            }
+        .map(|name| DatasetSummary {
+            name: name.clone(),
+            records: 0,
+            in_multi_record_clusters: 0,
         })
         .collect();
+    for (i, &s) in smallest.iter().enumerate() {
+        let d = &mut datasets[records.dataset[i] as usize];
+        d.records += 1;
+        d.in_multi_record_clusters += u64::from(sizes[s as usize] > 1);
+    }
     let report = DedupeReport {
         schema_version: 1,
         tool: crate::report::model::Tool {
@@ -290,14 +274,20 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
     Ok((report, explain))
 }
 
-fn summarize(records: &Records, smallest: &[u32], candidates: u64, matched: u64) -> ClusterSummary {
-    let mut sizes = vec![0u64; records.len()];
+/// Per record index, the size of the cluster it is the smallest member of (0 for the
+/// other members).
+fn cluster_sizes(smallest: &[u32]) -> Vec<u64> {
+    let mut sizes = vec![0u64; smallest.len()];
     for &s in smallest {
         sizes[s as usize] += 1;
     }
+    sizes
+}
+
+fn summarize(sizes: &[u64], candidates: u64, matched: u64) -> ClusterSummary {
     let clusters = sizes.iter().filter(|&&s| s > 0).count() as u64;
     let multi = sizes.iter().filter(|&&s| s > 1).count() as u64;
-    let n = records.len() as u64;
+    let n = sizes.len() as u64;
     ClusterSummary {
         records: n,
         candidate_pairs: candidates,
@@ -320,6 +310,31 @@ fn diag(origin: &Origin, message: String) -> RuleDiagnostic {
         message,
         help: None,
     }
+}
+
+/// A setting that datasets deduplicated together share: the first spec that sets it
+/// wins; a spec that sets it differently is an error at that spec's position.
+fn shared<T: PartialEq>(
+    specs: &[&FuzzySpec],
+    name: &str,
+    diags: &mut Vec<RuleDiagnostic>,
+    get: impl Fn(&FuzzySpec) -> Option<T>,
+) -> Option<T> {
+    let mut chosen: Option<(T, &Origin)> = None;
+    for s in specs {
+        let Some(v) = get(s) else { continue };
+        match &chosen {
+            Some((c, at)) if *c != v => diags.push(diag(
+                &s.origin,
+                format!(
+                    "fuzzy {name} differs from the one at {at}; datasets deduplicated together share it"
+                ),
+            )),
+            Some(_) => {}
+            None => chosen = Some((v, &s.origin)),
+        }
+    }
+    chosen.map(|(v, _)| v)
 }
 
 /// Merge the datasets' `duplicates.fuzzy` into one plan.
@@ -376,75 +391,49 @@ fn plan(assigned: &[Option<DatasetRules>], inputs: usize) -> Result<Plan> {
             ),
         ));
     }
-    // Settings that must agree: the first spec that sets one wins, others must match.
-    let mut setting = |name: &str, get: &dyn Fn(&FuzzySpec) -> Option<String>| -> Option<String> {
-        let mut chosen: Option<(String, &Origin)> = None;
-        for s in &specs {
-            if let Some(v) = get(s) {
-                match &chosen {
-                    Some((c, at)) if *c != v => diags.push(diag(
-                        &s.origin,
-                        format!("fuzzy {name} differs from the one at {at}; datasets deduplicated together share it"),
-                    )),
-                    Some(_) => {}
-                    None => chosen = Some((v, &s.origin)),
-                }
-            }
-        }
-        chosen.map(|(v, _)| v)
-    };
-    let threshold = setting("threshold", &|s| s.threshold.map(|t| t.to_string()))
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(DEFAULT_THRESHOLD);
-    let max_block = setting("max_block", &|s| s.max_block.map(|t| t.to_string()))
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(DEFAULT_MAX_BLOCK);
-    let mode = setting("mode", &|s| s.mode.map(|m| m.name().to_string()))
-        .and_then(|m| LinkMode::parse(&m))
-        .unwrap_or(if inputs > 1 {
-            LinkMode::LinkAndDedupe
-        } else {
-            LinkMode::Dedupe
-        });
+    let threshold =
+        shared(&specs, "threshold", &mut diags, |s| s.threshold).unwrap_or(DEFAULT_THRESHOLD);
+    let max_block =
+        shared(&specs, "max_block", &mut diags, |s| s.max_block).unwrap_or(DEFAULT_MAX_BLOCK);
+    let mode = shared(&specs, "mode", &mut diags, |s| s.mode).unwrap_or(if inputs > 1 {
+        LinkMode::LinkAndDedupe
+    } else {
+        LinkMode::Dedupe
+    });
     // Compared by what the rules say, not where they are written.
-    let blocking_text = setting("blocking", &|s| {
+    let blocking = shared(&specs, "blocking", &mut diags, |s| {
         s.blocking.as_ref().map(|b| {
             b.iter()
                 .map(|rule| {
                     rule.iter()
-                        .map(|k| format!("{}.{}", k.field, k.transform.name()))
+                        .map(|k| (k.field.clone(), k.transform))
                         .collect::<Vec<_>>()
-                        .join("+")
                 })
                 .collect::<Vec<_>>()
-                .join(";")
         })
     });
-    let rules: Vec<Rule> = match (
-        blocking_text,
-        specs.iter().find_map(|s| s.blocking.as_ref()),
-    ) {
-        (Some(_), Some(b)) => b
+    let rules: Vec<Rule> = match blocking {
+        Some(b) => b
             .iter()
             .map(|parts| Rule {
                 parts: parts
                     .iter()
-                    .map(|k| {
-                        let f = fields.iter().position(|x| x == &k.field).unwrap_or(0);
-                        (f, k.transform)
+                    .map(|(field, t)| {
+                        let f = fields.iter().position(|x| x == field).unwrap_or(0);
+                        (f, *t)
                     })
                     .collect(),
                 text: parts
                     .iter()
-                    .map(|k| match k.transform {
-                        block::Transform::Value => k.field.clone(),
-                        t => format!("{}.{}", k.field, t.name()),
+                    .map(|(field, t)| match t {
+                        block::Transform::Value => field.clone(),
+                        t => format!("{field}.{}", t.name()),
                     })
                     .collect::<Vec<_>>()
                     .join(" + "),
             })
             .collect(),
-        _ => fields
+        None => fields
             .iter()
             .enumerate()
             .map(|(f, name)| Rule {
@@ -541,15 +530,12 @@ fn explain(
         .enumerate()
         .map(|(f, fm)| {
             let l = model::level(p, f);
-            let w = fm.weight(l, i);
+            let w = fm.weight(l, Some(i));
             ExplainTerm {
                 field: fm.field.clone(),
                 level: plan.kinds[f].label(l).to_string(),
                 m: (l > 0).then(|| fm.m[l as usize]),
-                u: (l > 0).then(|| match (&fm.tf, l) {
-                    (Some(tf), 1) => f64::from(tf[i]),
-                    _ => fm.u[l as usize],
-                }),
+                u: (l > 0).then(|| fm.u_at(l, Some(i))),
                 bayes_factor: w.exp2(),
                 weight: w,
                 term_frequency_adjusted: l == 1 && fm.tf.is_some(),

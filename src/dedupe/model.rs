@@ -78,17 +78,22 @@ pub struct FieldModel {
 }
 
 impl FieldModel {
-    /// log2 Bayes factor of `level` for the pair (i, j).
-    pub fn weight(&self, level: u8, i: usize) -> f64 {
+    /// `u` of a present `level`; with term frequencies and record `i` given, an exact
+    /// agreement uses the frequency of record i's value instead.
+    pub fn u_at(&self, level: u8, i: Option<usize>) -> f64 {
+        match (&self.tf, level, i) {
+            (Some(tf), 1, Some(i)) => f64::from(tf[i]).max(1e-9),
+            _ => self.u[level as usize],
+        }
+    }
+
+    /// log2 Bayes factor of `level` for a pair whose first record is `i` (`None`: without
+    /// term-frequency adjustment). A missing value (level 0) weighs nothing.
+    pub fn weight(&self, level: u8, i: Option<usize>) -> f64 {
         if level == 0 {
             return 0.0;
         }
-        let l = level as usize;
-        let u = match (&self.tf, l) {
-            (Some(tf), 1) => f64::from(tf[i]).max(1e-9),
-            _ => self.u[l],
-        };
-        (self.m[l] / u).log2()
+        (self.m[level as usize] / self.u_at(level, i)).log2()
     }
 }
 
@@ -101,7 +106,7 @@ impl Model {
                 .fields
                 .iter()
                 .enumerate()
-                .map(|(f, fm)| fm.weight(level(p, f), i))
+                .map(|(f, fm)| fm.weight(level(p, f), Some(i)))
                 .sum::<f64>()
     }
 }
@@ -415,14 +420,7 @@ fn estimate_lambda(model: &Model, global: &Histogram, allowed: f64) -> f64 {
                 .fields
                 .iter()
                 .enumerate()
-                .map(|(f, fm)| {
-                    let l = level(p, f) as usize;
-                    if l == 0 {
-                        0.0
-                    } else {
-                        (fm.m[l] / fm.u[l]).log2()
-                    }
-                })
+                .map(|(f, fm)| fm.weight(level(p, f), None))
                 .sum();
             (w, n as f64)
         })

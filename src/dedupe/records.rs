@@ -7,7 +7,7 @@
 //! else happens, so pairs, the model and unified IDs do not depend on the row order of
 //! the files.
 
-use datafusion::arrow::array::{Array, AsArray};
+use datafusion::arrow::array::{Array, AsArray, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::prelude::{SessionConfig, SessionContext};
@@ -252,30 +252,31 @@ async fn read_one(
             .iter()
             .map(|c| cast(c, &DataType::Utf8).map_err(Error::internal))
             .collect::<Result<_>>()?;
+        let texts: Vec<&StringArray> = cols.iter().map(|c| c.as_string::<i32>()).collect();
+        let (key_cols, field_cols) = texts.split_at(nkey);
         for r in 0..batch.num_rows() {
             row += 1;
             key.clear();
             if nkey == 0 {
                 key.push_str(&row.to_string());
             }
-            for (k, col) in cols.iter().take(nkey).enumerate() {
+            for (k, a) in key_cols.iter().enumerate() {
                 if k > 0 {
                     key.push('|');
                 }
-                let a = col.as_string::<i32>();
                 if !a.is_null(r) {
                     key.push_str(a.value(r).trim());
                 }
             }
-            let mut c = nkey;
+            // Fields the dataset lacks have no column in the query.
+            let mut present = field_cols.iter();
             for (f, column) in fields.iter().enumerate() {
                 values[f] = None;
-                if column.is_some() {
-                    let a = cols[c].as_string::<i32>();
-                    c += 1;
-                    if !a.is_null(r) {
-                        values[f] = normalize::normalize(kinds[f], a.value(r));
-                    }
+                if column.is_some()
+                    && let Some(a) = present.next()
+                    && !a.is_null(r)
+                {
+                    values[f] = normalize::normalize(kinds[f], a.value(r));
                 }
             }
             records.push(dataset, &key, &values)?;

@@ -9,6 +9,8 @@
 //!
 //! A second SIGINT or SIGTERM while the first is pending ends the process at once with
 //! exit 130, for work that does not reach an await point soon (a long CPU-bound step).
+//! That exit runs no destructors: the output is never written, but a hidden temporary
+//! file (`.steward-*.tmp`) can stay beside it.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -22,11 +24,12 @@ static SIGNAL: std::sync::OnceLock<Arc<AtomicUsize>> = std::sync::OnceLock::new(
 /// Route SIGINT and SIGTERM to the flag. Call once, early in `main`.
 pub fn install() -> Result<()> {
     let flag = SIGNAL.get_or_init(|| Arc::new(AtomicUsize::new(0)));
+    // Shared by both signals: whichever comes second exits at once; the first only
+    // records itself.
+    let pending = Arc::new(std::sync::atomic::AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        // The second signal exits at once; the first only records itself.
-        let pending = Arc::new(std::sync::atomic::AtomicBool::new(false));
         signal_hook::flag::register_conditional_shutdown(sig, 130, Arc::clone(&pending))
-            .and_then(|_| signal_hook::flag::register(sig, pending))
+            .and_then(|_| signal_hook::flag::register(sig, Arc::clone(&pending)))
             .and_then(|_| signal_hook::flag::register_usize(sig, Arc::clone(flag), sig as usize))
             .map_err(|e| Error::internal(format!("cannot install signal handlers: {e}")))?;
     }

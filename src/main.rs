@@ -464,10 +464,7 @@ fn run_scan(args: ScanArgs, event: &mut Event) -> steward::Result<Outcome> {
     let opts = steward::scan::ScanOptions {
         data: args.data,
         rules: args.rules,
-        source: SourceOptions {
-            encoding: args.source.encoding,
-            format: args.source.input_format,
-        },
+        source: source_options(&args.source),
         as_of: args.as_of,
         fail_under: args.fail_under,
         samples: usize::from(args.samples),
@@ -512,10 +509,7 @@ fn runtime() -> steward::Result<tokio::runtime::Runtime> {
 fn run_classify(args: ClassifyArgs) -> steward::Result<Outcome> {
     let opts = steward::scan::ScanOptions {
         data: args.data,
-        source: SourceOptions {
-            encoding: args.source.encoding,
-            format: args.source.input_format,
-        },
+        source: source_options(&args.source),
         as_of: args.as_of,
         samples: 0,
         progress: std::io::stderr().is_terminal(),
@@ -537,10 +531,7 @@ fn run_classify(args: ClassifyArgs) -> steward::Result<Outcome> {
 fn run_suggest(args: SuggestArgs) -> steward::Result<Outcome> {
     let opts = steward::scan::ScanOptions {
         data: vec![args.data],
-        source: SourceOptions {
-            encoding: args.source.encoding,
-            format: args.source.input_format,
-        },
+        source: source_options(&args.source),
         samples: 0,
         progress: std::io::stderr().is_terminal(),
         memory_limit: memory_limit(),

@@ -523,7 +523,7 @@ fn explain(
     let (i, j) = (find(records, a)?, find(records, b)?);
     let (i, j) = if i <= j { (i, j) } else { (j, i) };
     let p = model::pattern(records, i, j);
-    let prior = (model.lambda / (1.0 - model.lambda)).log2();
+    let prior = model.prior_weight();
     let terms = model
         .fields
         .iter()

@@ -98,10 +98,14 @@ impl FieldModel {
 }
 
 impl Model {
+    /// The prior as a weight: log2 odds of lambda.
+    pub fn prior_weight(&self) -> f64 {
+        log_odds(self.lambda)
+    }
+
     /// Match weight (log2 odds) of a pair with this pattern.
     pub fn weight(&self, p: Pattern, i: usize) -> f64 {
-        let prior = (self.lambda / (1.0 - self.lambda)).log2();
-        prior
+        self.prior_weight()
             + self
                 .fields
                 .iter()
@@ -113,6 +117,11 @@ impl Model {
 
 pub fn probability(weight: f64) -> f64 {
     1.0 / (1.0 + (-weight).exp2())
+}
+
+/// The inverse of [`probability`]: log2(p / (1 - p)).
+pub fn log_odds(p: f64) -> f64 {
+    (p / (1.0 - p)).log2()
 }
 
 /// Number of record pairs the mode allows.
@@ -427,7 +436,7 @@ fn estimate_lambda(model: &Model, global: &Histogram, allowed: f64) -> f64 {
         .collect();
     let mut lambda = (1.0 / allowed).clamp(1e-12, 0.5);
     for _ in 0..200 {
-        let prior = (lambda / (1.0 - lambda)).log2();
+        let prior = log_odds(lambda);
         let expected: f64 = bf.iter().map(|&(w, n)| n * probability(prior + w)).sum();
         let new = (expected / allowed).clamp(1e-12, 1.0 - 1e-12);
         if (new - lambda).abs() <= 1e-6 * lambda {

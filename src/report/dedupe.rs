@@ -162,7 +162,7 @@ pub fn render_table(r: &DedupeReport) -> String {
             fs.kind.name().to_string(),
             format!("{m:.4}"),
             format!("{u:.2e}"),
-            format!("{:+.2}", (m / u).log2()),
+            format!("{:+.2}", fm.weight(1, None)),
             if fm.m_trained { "yes" } else { "no (default)" }.to_string(),
         ]);
     }
@@ -172,7 +172,7 @@ pub fn render_table(r: &DedupeReport) -> String {
     out.push_str(&format!(
         "prior: lambda = {:.3e} (log2 odds {:+.2})\n",
         r.model.lambda,
-        (r.model.lambda / (1.0 - r.model.lambda)).log2()
+        r.model.prior_weight()
     ));
     for o in &r.oversized_blocks {
         out.push_str(&format!(

@@ -54,6 +54,7 @@ pub fn ingest(data: &[u8], json: bool) {
         source: crate::source::SourceOptions {
             encoding: if json { TextEncoding::Utf8 } else { encoding },
             format: None,
+            distributed: false,
         },
         samples: 0,
         ..Default::default()

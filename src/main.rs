@@ -541,7 +541,7 @@ fn run_suggest(args: SuggestArgs) -> steward::Result<Outcome> {
     let [dataset] = report.datasets.as_slice() else {
         return Err(Error::Usage(format!(
             "suggest writes one rule file for one dataset; {} matched {} files",
-            opts.data[0],
+            steward::source::remote::redact(&opts.data[0]),
             report.datasets.len()
         )));
     };
@@ -557,6 +557,7 @@ fn source_options(a: &SourceArgs) -> SourceOptions {
     SourceOptions {
         encoding: a.encoding,
         format: a.input_format,
+        distributed: false,
     }
 }
 

@@ -15,7 +15,19 @@ use crate::error::Result;
 use crate::report::Report;
 
 impl Event {
+    /// An entry for `command` run with `args`; URL arguments are kept redacted (a
+    /// `postgres://user:password@...` never reaches the log).
     pub fn new(command: &str, args: Vec<String>) -> Self {
+        let args = args
+            .into_iter()
+            .map(|a| {
+                if a.contains("://") {
+                    crate::source::remote::redact(&a)
+                } else {
+                    a
+                }
+            })
+            .collect();
         Event {
             command: command.into(),
             args,

@@ -207,10 +207,10 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
         None => None,
     };
 
-    let hashes = inputs
-        .iter()
-        .map(|i| source::sha256_file(&i.path))
-        .collect::<Result<Vec<_>>>()?;
+    let mut hashes = Vec::with_capacity(inputs.len());
+    for input in &inputs {
+        hashes.push(source::fingerprint(input).await?);
+    }
     let sizes = cluster_sizes(&smallest);
     let summary = summarize(&sizes, candidates, matched.len() as u64);
     let mut datasets: Vec<DatasetSummary> = records

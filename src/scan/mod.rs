@@ -91,13 +91,14 @@ pub async fn scan(opts: &ScanOptions) -> Result<Report> {
     let datasets = assign(&rules, &mut inputs)?;
     let as_of = resolve_as_of(opts.as_of, &rules)?;
 
-    // Hash the inputs on a blocking thread while DataFusion scans them.
-    let paths: Vec<PathBuf> = inputs.iter().map(|i| i.path.clone()).collect();
-    let hasher = tokio::task::spawn_blocking(move || {
-        paths
-            .iter()
-            .map(|p| source::sha256_file(p))
-            .collect::<Result<Vec<_>>>()
+    // Hash the inputs beside the scan (files on a blocking thread, objects streamed).
+    let to_hash = inputs.clone();
+    let hasher = tokio::spawn(async move {
+        let mut out = Vec::with_capacity(to_hash.len());
+        for input in &to_hash {
+            out.push(source::fingerprint(input).await?);
+        }
+        Ok::<_, Error>(out)
     });
     // A CSV column whose later values do not fit the type inferred from the first rows is
     // read again as text; each retry fixes one column, so this ends.

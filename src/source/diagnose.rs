@@ -30,7 +30,7 @@ pub(super) fn first_problem(input: &Input, encoding: TextEncoding) -> Option<(u6
             csv_problem(reader, delimiter, encoding == TextEncoding::Utf8)
         }
         InputFormat::Json => json_problem(file),
-        InputFormat::Parquet => None,
+        InputFormat::Parquet | InputFormat::Postgres => None,
     }
 }
 

@@ -7,7 +7,11 @@
 
 mod diagnose;
 mod encoded_csv;
+#[cfg(feature = "postgres")]
+mod postgres;
+pub mod remote;
 mod spread;
+mod store;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -27,6 +31,9 @@ pub enum InputFormat {
     Parquet,
     /// Newline-delimited JSON (`.json`, `.ndjson`, `.jsonl`).
     Json,
+    /// A PostgreSQL table or query (`postgres://` inputs only).
+    #[value(skip)]
+    Postgres,
 }
 
 impl InputFormat {
@@ -36,6 +43,7 @@ impl InputFormat {
             InputFormat::Tsv => "tsv",
             InputFormat::Parquet => "parquet",
             InputFormat::Json => "ndjson",
+            InputFormat::Postgres => "postgres",
         }
     }
 
@@ -62,6 +70,14 @@ pub enum TextEncoding {
 }
 
 impl TextEncoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "utf-8",
+            TextEncoding::Gbk => "gbk",
+            TextEncoding::Gb18030 => "gb18030",
+        }
+    }
+
     fn encoding(self) -> Option<&'static encoding_rs::Encoding> {
         match self {
             TextEncoding::Utf8 => None,
@@ -71,25 +87,44 @@ impl TextEncoding {
     }
 }
 
-/// One input file, named as a dataset.
+/// One input (a file, an object or prefix in a store, a database table), named as a
+/// dataset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
+    /// The file, or for URL inputs the redacted URL: what errors and reports show.
     pub path: PathBuf,
     pub name: String,
     pub format: InputFormat,
+    /// Set for URL inputs.
+    pub remote: Option<Remote>,
+}
+
+/// A URL input: where it lives and the URL with its credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remote {
+    pub kind: remote::Kind,
+    pub url: remote::SecretUrl,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SourceOptions {
     pub encoding: TextEncoding,
     pub format: Option<InputFormat>,
+    /// Tables are registered for a distributed engine (Ballista): only DataFusion's own
+    /// listing tables, which serialize to executors (no custom providers).
+    pub distributed: bool,
 }
 
 /// Expand `<DATA>` arguments into inputs, each a dataset named by its file stem.
 /// Directories contribute every supported file in them (sorted); globs every match.
 pub fn expand(args: &[String], opts: &SourceOptions) -> Result<Vec<Input>> {
     let mut files = Vec::new();
+    let mut urls = Vec::new();
     for arg in args {
+        if remote::is_url(arg) {
+            urls.push(url_input(arg, opts)?);
+            continue;
+        }
         let path = PathBuf::from(arg);
         if path.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(&path)
@@ -145,9 +180,75 @@ pub fn expand(args: &[String], opts: &SourceOptions) -> Result<Vec<Input>> {
                 path.display()
             )));
         }
-        inputs.push(Input { path, name, format });
+        inputs.push(Input {
+            path,
+            name,
+            format,
+            remote: None,
+        });
+    }
+    for input in urls {
+        if let Some(other) = inputs.iter().find(|i| i.name == input.name) {
+            return Err(Error::Usage(format!(
+                "{} and {} would both be dataset '{}'; scan them in separate runs",
+                other.path.display(),
+                input.path.display(),
+                input.name
+            )));
+        }
+        inputs.push(input);
     }
     Ok(inputs)
+}
+
+/// A URL argument as an input: a database table or query (dataset named by the table,
+/// or `query`), or an object / prefix (named by its last path segment's stem).
+fn url_input(arg: &str, opts: &SourceOptions) -> Result<Input> {
+    let (kind, url, parsed) = remote::parse(arg)?;
+    let shown = url.redacted();
+    let (name, format) = match kind {
+        remote::Kind::Postgres => {
+            let param = |key: &str| {
+                parsed
+                    .query_pairs()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| v.into_owned())
+            };
+            let name = match (param("table"), param("query")) {
+                (Some(table), None) => table
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or(&table)
+                    .trim_matches('"')
+                    .to_string(),
+                (None, Some(_)) => "query".to_string(),
+                _ => {
+                    return Err(Error::Usage(format!(
+                        "{shown}: expected exactly one of ?table=[schema.]name or ?query=SELECT..."
+                    )));
+                }
+            };
+            (name, InputFormat::Postgres)
+        }
+        remote::Kind::Store => {
+            let format = opts
+                .format
+                .or_else(|| InputFormat::from_path(Path::new(parsed.path())))
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "{shown}: cannot tell the format from the URL; expected a name ending in .csv, .tsv, .parquet, .json, .ndjson or .jsonl (or pass --input-format, which a prefix ending in / needs)"
+                    ))
+                })?;
+            let name = remote::stem(&parsed).unwrap_or_else(|| "data".into());
+            (name, format)
+        }
+    };
+    Ok(Input {
+        path: PathBuf::from(shown),
+        name,
+        format,
+        remote: Some(Remote { kind, url }),
+    })
 }
 
 /// Columns (by position) that a CSV read must keep as text, because a value further down
@@ -190,16 +291,13 @@ pub async fn register_text(
 /// overflow or allocate the declared size), so it is checked against the file first.
 fn check_parquet_footer(path: &Path, len: u64) -> Result<()> {
     use std::io::{Seek, SeekFrom};
-    let bad = |message: String| Error::Data {
-        path: path.to_path_buf(),
-        line: None,
-        column: None,
-        message,
-    };
     if len < 12 {
-        return Err(bad(format!(
-            "{len} bytes is too short for a Parquet file; expected PAR1, data, metadata, length, PAR1"
-        )));
+        return Err(Error::data(
+            path,
+            format!(
+                "{len} bytes is too short for a Parquet file; expected PAR1, data, metadata, length, PAR1"
+            ),
+        ));
     }
     let mut f =
         std::fs::File::open(path).map_err(|e| Error::data(path, format!("cannot read: {e}")))?;
@@ -209,16 +307,32 @@ fn check_parquet_footer(path: &Path, len: u64) -> Result<()> {
         .and_then(|_| f.seek(SeekFrom::End(-8)))
         .and_then(|_| f.read_exact(&mut tail))
         .map_err(|e| Error::data(path, format!("cannot read: {e}")))?;
-    if &head != b"PAR1" || &tail[4..] != b"PAR1" {
-        return Err(bad(
-            "not a Parquet file: expected the magic bytes PAR1 at its start and end".into(),
+    if &head != b"PAR1" {
+        return Err(Error::data(
+            path,
+            "not a Parquet file: expected the magic bytes PAR1 at its start and end",
+        ));
+    }
+    footer_fits(path, &tail, len)
+}
+
+/// The last 8 bytes of a Parquet file of `len` bytes: `PAR1` and a metadata length that
+/// fits in the file.
+fn footer_fits(path: &Path, tail: &[u8], len: u64) -> Result<()> {
+    if tail.len() != 8 || &tail[4..] != b"PAR1" {
+        return Err(Error::data(
+            path,
+            "not a Parquet file: expected the magic bytes PAR1 at its start and end",
         ));
     }
     let declared = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
     if declared + 12 > len {
-        return Err(bad(format!(
-            "corrupt Parquet footer: it declares {declared} bytes of metadata in a file of {len} bytes"
-        )));
+        return Err(Error::data(
+            path,
+            format!(
+                "corrupt Parquet footer: it declares {declared} bytes of metadata in a file of {len} bytes"
+            ),
+        ));
     }
     Ok(())
 }
@@ -231,6 +345,9 @@ pub async fn register(
     opts: &SourceOptions,
     text_columns: &TextColumns,
 ) -> Result<()> {
+    if let Some(remote) = &input.remote {
+        return register_remote(ctx, input, remote, table, opts, text_columns).await;
+    }
     let meta = std::fs::metadata(&input.path)
         .map_err(|e| Error::data(&input.path, format!("cannot read: {e}")))?;
     if meta.len() == 0 {
@@ -244,6 +361,7 @@ pub async fn register(
                 }
                 InputFormat::Parquet => "the file is empty; expected a Parquet file".into(),
                 InputFormat::Json => "the file is empty; expected one JSON object per line".into(),
+                InputFormat::Postgres => "expected a postgres:// URL".into(),
             },
         });
     }
@@ -259,6 +377,13 @@ pub async fn register(
                 b','
             };
             if let Some(encoding) = opts.encoding.encoding() {
+                if opts.distributed {
+                    return Err(Error::Usage(format!(
+                        "{}: --encoding {} is read by steward's own reader, which a cluster cannot run; convert the file to UTF-8 or Parquet first",
+                        input.path.display(),
+                        opts.encoding.as_str()
+                    )));
+                }
                 let provider = encoded_csv::EncodedCsv::try_new(
                     &input.path,
                     encoding,
@@ -286,8 +411,8 @@ pub async fn register(
             let ext = extension_of(&input.path);
             let options = ParquetReadOptions::default().file_extension(&ext);
             match ctx.register_parquet(table_ref, path, options).await {
-                Ok(()) => spread_batches(ctx, table).await,
-                Err(e) => Err(e),
+                Ok(()) if !opts.distributed => spread_batches(ctx, table).await,
+                other => other,
             }
         }
         InputFormat::Json => {
@@ -297,8 +422,146 @@ pub async fn register(
                 .schema_infer_max_records(SAMPLE_ROWS);
             ctx.register_json(table_ref, path, options).await
         }
+        InputFormat::Postgres => return Err(Error::internal("a postgres input without a URL")),
     };
     result.map_err(|e| read_error(input, opts, &e))
+}
+
+/// Register a URL input: a PostgreSQL table, or objects read through an object store.
+async fn register_remote(
+    ctx: &SessionContext,
+    input: &Input,
+    remote: &Remote,
+    table: &str,
+    opts: &SourceOptions,
+    text_columns: &TextColumns,
+) -> Result<()> {
+    let shown = input.path.display().to_string();
+    if remote.kind == remote::Kind::Postgres {
+        if opts.distributed {
+            return Err(Error::Usage(format!(
+                "{shown}: database tables are read by steward's own provider, which a cluster cannot run yet; export the table to Parquet (or scan it without --cluster)"
+            )));
+        }
+        #[cfg(feature = "postgres")]
+        {
+            let provider = postgres::PostgresTable::connect(remote.url.expose(), &shown).await?;
+            ctx.register_table(TableReference::bare(table), Arc::new(provider))
+                .map_err(Error::internal)?;
+            return Ok(());
+        }
+        #[cfg(not(feature = "postgres"))]
+        return Err(Error::Usage(format!(
+            "{shown}: this steward was built without postgres:// support; rebuild with --features postgres"
+        )));
+    }
+    if opts.encoding.encoding().is_some() {
+        return Err(Error::Usage(format!(
+            "{shown}: --encoding {} reads local files only; convert the objects to UTF-8",
+            opts.encoding.as_str()
+        )));
+    }
+    let loc = store::locate(input)?;
+    if loc.base.as_str() != "file:///" {
+        ctx.register_object_store(loc.base.as_ref(), loc.store.clone());
+    }
+    // Fails early, naming the URL, when the object or prefix is missing or unreadable.
+    let objects = store::objects(input, &loc).await?;
+    let ext = if loc.prefix {
+        store::default_extension(input.format).to_string()
+    } else {
+        extension_of(Path::new(loc.table_url.as_str()))
+    };
+    let table_ref = TableReference::bare(table);
+    let url = loc.table_url.as_str();
+    let result = match input.format {
+        InputFormat::Csv | InputFormat::Tsv => {
+            let delimiter = if input.format == InputFormat::Tsv {
+                b'\t'
+            } else {
+                b','
+            };
+            let options = CsvReadOptions::new()
+                .has_header(true)
+                .delimiter(delimiter)
+                .file_extension(&ext)
+                .schema_infer_max_records(SAMPLE_ROWS);
+            // Infer from the first rows of the first object, as for a local file (per-
+            // object inference would disagree between parts), then read `text_columns`
+            // (and empty ones) as text.
+            let first = format!("{}{}", loc.base.as_str(), objects[0].location);
+            let probe = CsvReadOptions::new()
+                .has_header(true)
+                .delimiter(delimiter)
+                .file_extension(&ext)
+                .schema_infer_max_records(SAMPLE_ROWS);
+            match ctx.read_csv(first.as_str(), probe).await {
+                Ok(df) => {
+                    let schema = text_schema(df.schema().as_arrow(), text_columns);
+                    ctx.register_csv(table_ref, url, options.schema(&schema))
+                        .await
+                }
+                Err(e) => Err(e),
+            }
+        }
+        InputFormat::Parquet => {
+            store::check_parquet_footers(input, &loc, &objects).await?;
+            let options = ParquetReadOptions::default().file_extension(&ext);
+            match ctx.register_parquet(table_ref, url, options).await {
+                Ok(()) if !opts.distributed => spread_batches(ctx, table).await,
+                other => other,
+            }
+        }
+        InputFormat::Json => {
+            let options = JsonReadOptions::default()
+                .file_extension(&ext)
+                .schema_infer_max_records(SAMPLE_ROWS);
+            ctx.register_json(table_ref, url, options).await
+        }
+        InputFormat::Postgres => return Err(Error::internal("postgres input in a store")),
+    };
+    result.map_err(|e| {
+        Error::data(
+            &input.path,
+            remote::redact(&diagnose::scrub(&e.to_string())),
+        )
+    })
+}
+
+/// `schema` with the columns at `text_columns`, and columns of type `Null`, as text.
+fn text_schema(
+    schema: &datafusion::arrow::datatypes::Schema,
+    text_columns: &TextColumns,
+) -> datafusion::arrow::datatypes::Schema {
+    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if text_columns.contains(&i) || f.data_type() == &DataType::Null {
+                Field::new(f.name(), DataType::Utf8, true)
+            } else {
+                f.as_ref().clone()
+            }
+        })
+        .collect();
+    Schema::new(fields)
+}
+
+/// SHA-256 and size of what an input holds: the file's bytes, or the objects' bytes in
+/// path order. A database table has no bytes to hash (empty hash, size 0).
+pub async fn fingerprint(input: &Input) -> Result<(String, u64)> {
+    match &input.remote {
+        None => {
+            let path = input.path.clone();
+            tokio::task::spawn_blocking(move || sha256_file(&path))
+                .await
+                .map_err(|_| Error::internal("hashing task failed"))?
+        }
+        Some(r) if r.kind == remote::Kind::Store => store::sha256(input).await,
+        Some(_) => Ok((String::new(), 0)),
+    }
 }
 
 /// Re-registers a table so that its scans are spread over the session's partitions
@@ -343,7 +606,6 @@ pub(crate) fn infer_csv_schema(
     delimiter: u8,
     text_columns: &TextColumns,
 ) -> Result<datafusion::arrow::datatypes::Schema> {
-    use datafusion::arrow::datatypes::{DataType, Field, Schema};
     let format = datafusion::arrow::csv::reader::Format::default()
         .with_header(true)
         .with_delimiter(delimiter);
@@ -375,19 +637,7 @@ pub(crate) fn infer_csv_schema(
             });
         }
     }
-    let fields: Vec<Field> = schema
-        .fields()
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            if text_columns.contains(&i) || f.data_type() == &DataType::Null {
-                Field::new(f.name(), DataType::Utf8, true)
-            } else {
-                f.as_ref().clone()
-            }
-        })
-        .collect();
-    Ok(Schema::new(fields))
+    Ok(text_schema(&schema, text_columns))
 }
 
 /// When a CSV value did not fit the type inferred from the first rows, the position of

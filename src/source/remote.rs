@@ -231,10 +231,18 @@ mod tests {
     #[test]
     fn unknown_schemes_and_missing_features_are_usage_errors() {
         let err = parse("ftp://u:pw@h/x.csv").unwrap_err().to_string();
-        assert!(err.contains("does not read 'ftp://'") && !err.contains("pw@"), "{err}");
+        assert!(
+            err.contains("does not read 'ftp://'") && !err.contains("pw@"),
+            "{err}"
+        );
         if !cfg!(feature = "postgres") {
-            let err = parse("postgres://u:pw@h/db?table=t").unwrap_err().to_string();
-            assert!(err.contains("--features postgres") && !err.contains(":pw"), "{err}");
+            let err = parse("postgres://u:pw@h/db?table=t")
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("--features postgres") && !err.contains(":pw"),
+                "{err}"
+            );
         }
     }
 

@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use datafusion::execution::object_store::ObjectStoreUrl;
 use futures::TryStreamExt;
-use object_store::{ObjectStore, ObjectStoreExt};
 use object_store::path::Path as StorePath;
+use object_store::{ObjectStore, ObjectStoreExt};
 use sha2::{Digest, Sha256};
 
 use super::{Input, InputFormat};
@@ -54,8 +54,12 @@ pub fn locate(input: &Input) -> Result<Location> {
         };
         (base, cloud_store(&scheme, &url, &shown)?)
     };
-    let base = ObjectStoreUrl::parse(&base)
-        .map_err(|e| Error::Usage(format!("{shown}: {}", super::diagnose::scrub(&e.to_string()))))?;
+    let base = ObjectStoreUrl::parse(&base).map_err(|e| {
+        Error::Usage(format!(
+            "{shown}: {}",
+            super::diagnose::scrub(&e.to_string())
+        ))
+    })?;
     let path = StorePath::from_url_path(url.path())
         .map_err(|e| Error::Usage(format!("{shown}: bad object path ({e})")))?;
     let mut table_url = url.clone();
@@ -98,7 +102,11 @@ fn cloud_store(scheme: &str, url: &url::Url, shown: &str) -> Result<Arc<dyn Obje
                 .build()
                 .map(|s| Arc::new(s) as _)
         }
-        other => return Err(Error::Usage(format!("{shown}: no object store for '{other}://'"))),
+        other => {
+            return Err(Error::Usage(format!(
+                "{shown}: no object store for '{other}://'"
+            )));
+        }
     };
     built.map_err(|e| {
         Error::Usage(format!(
@@ -118,10 +126,7 @@ fn cloud_store(scheme: &str, _url: &url::Url, shown: &str) -> Result<Arc<dyn Obj
 
 /// The objects a location stands for, in path order: the object itself, or every object
 /// under the prefix whose name ends with the format's extension.
-pub async fn objects(
-    input: &Input,
-    loc: &Location,
-) -> Result<Vec<object_store::ObjectMeta>> {
+pub async fn objects(input: &Input, loc: &Location) -> Result<Vec<object_store::ObjectMeta>> {
     let shown = input.path.display().to_string();
     let fail = |e: object_store::Error| {
         Error::data(
@@ -206,7 +211,10 @@ pub async fn check_parquet_footers(
         if len < 12 {
             return Err(Error::data(
                 &input.path,
-                format!("{}: {len} bytes is too short for a Parquet file", meta.location),
+                format!(
+                    "{}: {len} bytes is too short for a Parquet file",
+                    meta.location
+                ),
             ));
         }
         let tail = loc

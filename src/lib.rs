@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod classify;
+pub mod cluster;
 pub mod compliance;
 pub mod dedupe;
 pub mod error;

@@ -147,6 +147,49 @@ steward report exports/ --rules rules/ --regime pipl --format markdown --history
     /// Validate rule files, or list the built-in checks, formats and SQL functions
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Run a Ballista scheduler or executor that knows steward's SQL functions
+    #[command(
+        subcommand,
+        long_about = "Run the processes of a Ballista cluster for `steward scan --cluster \
+df://scheduler:50050`. Executors must be steward's own (they resolve steward's SQL \
+functions by name) and must be able to read the scanned paths or object-store URLs. \
+Needs the `ballista` cargo feature. See docs/scaling.md for a deployment sketch."
+    )]
+    Cluster(ClusterCommand),
+}
+
+#[derive(Subcommand)]
+enum ClusterCommand {
+    /// Run a scheduler until stopped
+    Scheduler {
+        /// Address to listen on
+        #[arg(long, default_value = "0.0.0.0:50050", value_name = "ADDR")]
+        bind: std::net::SocketAddr,
+        /// Host name executors and clients use to reach this scheduler
+        #[arg(long, value_name = "HOST")]
+        external_host: Option<String>,
+    },
+    /// Run an executor until stopped
+    Executor {
+        /// The scheduler, host:port
+        #[arg(long, default_value = "localhost:50050", value_name = "HOST:PORT")]
+        scheduler: String,
+        /// Address of the executor's Flight service (shuffle data)
+        #[arg(long, default_value = "0.0.0.0:50051", value_name = "ADDR")]
+        bind: std::net::SocketAddr,
+        /// Port of the executor's gRPC service
+        #[arg(long, default_value_t = 50052, value_name = "PORT")]
+        grpc_port: u16,
+        /// Host name the scheduler and other executors use to reach this one
+        #[arg(long, value_name = "HOST")]
+        external_host: Option<String>,
+        /// Concurrent tasks (default: the number of cores)
+        #[arg(long, value_name = "N")]
+        vcores: Option<usize>,
+        /// Directory for shuffle files (default: a temporary directory)
+        #[arg(long, value_name = "DIR")]
+        work_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -188,6 +231,10 @@ struct ReportArgs {
     /// Keep each run's scores as Parquet in DIR; show the trend and apply gate.max_drop
     #[arg(long, value_name = "DIR")]
     history: Option<PathBuf>,
+    /// Run the scan on a Ballista cluster: df://host:port, or standalone[:N] for a
+    /// scheduler and N executors in this process (needs the `ballista` feature)
+    #[arg(long, value_name = "CLUSTER", value_parser = steward::cluster::parse)]
+    cluster: Option<steward::cluster::Cluster>,
     #[command(flatten)]
     source: SourceArgs,
 }
@@ -221,6 +268,10 @@ struct ScanArgs {
     /// Keep each run's scores as Parquet in DIR and apply gate.max_drop against the last run
     #[arg(long, value_name = "DIR")]
     history: Option<PathBuf>,
+    /// Run the scan on a Ballista cluster: df://host:port, or standalone[:N] for a
+    /// scheduler and N executors in this process (needs the `ballista` feature)
+    #[arg(long, value_name = "CLUSTER", value_parser = steward::cluster::parse)]
+    cluster: Option<steward::cluster::Cluster>,
 }
 
 #[derive(Args)]
@@ -424,6 +475,7 @@ fn run() -> ExitCode {
         Command::Rules(RulesCommand::List { format }) => {
             print_stdout(&steward::registry::render(format)).map(|_| Outcome::Passed)
         }
+        Command::Cluster(command) => run_cluster(command),
     };
     let mut code = match result {
         Ok(Outcome::Passed) => 0,
@@ -471,6 +523,7 @@ fn run_scan(args: ScanArgs, event: &mut Event) -> steward::Result<Outcome> {
         progress: std::io::stderr().is_terminal(),
         profile: true,
         memory_limit: memory_limit(),
+        cluster: args.cluster,
     };
     let mut report = block_on(steward::scan::scan(&opts))?;
     if let Some(dir) = &args.history {
@@ -620,6 +673,52 @@ fn run_dedupe(args: DedupeArgs, event: &mut Event) -> steward::Result<Outcome> {
     Ok(Outcome::Passed)
 }
 
+#[cfg(feature = "ballista")]
+fn run_cluster(command: ClusterCommand) -> steward::Result<Outcome> {
+    let rt = runtime()?;
+    match command {
+        ClusterCommand::Scheduler {
+            bind,
+            external_host,
+        } => rt.block_on(steward::cluster::run_scheduler(bind, external_host))?,
+        ClusterCommand::Executor {
+            scheduler,
+            bind,
+            grpc_port,
+            external_host,
+            vcores,
+            work_dir,
+        } => {
+            let (host, port) = scheduler
+                .rsplit_once(':')
+                .and_then(|(h, p)| Some((h.to_string(), p.parse::<u16>().ok()?)))
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "--scheduler '{scheduler}': expected host:port"
+                    ))
+                })?;
+            let vcores = vcores
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+            rt.block_on(steward::cluster::run_executor(
+                (host, port),
+                bind,
+                grpc_port,
+                external_host,
+                vcores,
+                work_dir.map(|d| d.display().to_string()),
+            ))?
+        }
+    }
+    Ok(Outcome::Passed)
+}
+
+#[cfg(not(feature = "ballista"))]
+fn run_cluster(_command: ClusterCommand) -> steward::Result<Outcome> {
+    Err(Error::Usage(
+        "this steward was built without the distributed mode; rebuild with `cargo build --release --features ballista`".into(),
+    ))
+}
+
 fn run_report(
     args: ReportArgs,
     audit_log: Option<PathBuf>,
@@ -636,6 +735,7 @@ fn run_report(
             samples: 0,
             progress: std::io::stderr().is_terminal(),
             memory_limit: memory_limit(),
+            cluster: args.cluster,
             ..Default::default()
         },
         regimes: args.regime,

@@ -56,6 +56,8 @@ pub struct ScanOptions {
     /// Bytes the query engine may hold (sorts and group-bys spill past it); `None`: no
     /// limit. Exceeding it is an `Error::Limit`.
     pub memory_limit: Option<usize>,
+    /// Run the queries on a Ballista cluster instead of in this process.
+    pub cluster: Option<crate::cluster::Cluster>,
 }
 
 impl Default for ScanOptions {
@@ -70,6 +72,7 @@ impl Default for ScanOptions {
             progress: false,
             profile: true,
             memory_limit: None,
+            cluster: None,
         }
     }
 }
@@ -344,7 +347,14 @@ fn session(memory_limit: Option<usize>) -> Result<SessionContext> {
             SessionContext::new_with_config_rt(config, runtime)
         }
     };
-    crate::udf::register_all(&ctx);
+    register_functions(&ctx);
+    Ok(ctx)
+}
+
+/// Every SQL function a scan plan can call: the rule functions (`cn_id_valid`, ...) and
+/// the scan's own aggregates. Cluster executors register the same set.
+pub fn register_functions(ctx: &SessionContext) {
+    crate::udf::register_all(ctx);
     ctx.register_udaf(sample::udaf());
     ctx.register_udaf(count_true::udaf());
     ctx.register_udaf(duplicates::udaf());
@@ -352,7 +362,6 @@ fn session(memory_limit: Option<usize>) -> Result<SessionContext> {
     ctx.register_udaf(minors::udaf());
     ctx.register_udf(trim::udf());
     ctx.register_udf(float_bits::udf());
-    Ok(ctx)
 }
 
 fn sql_options() -> SQLOptions {
@@ -369,10 +378,17 @@ async fn scan_all(
     as_of: NaiveDate,
     text_columns: &[source::TextColumns],
 ) -> Result<Vec<DatasetReport>, Retry> {
-    let ctx = session(opts.memory_limit)?;
+    let ctx = match &opts.cluster {
+        Some(cluster) => crate::cluster::session(cluster, opts.memory_limit).await?,
+        None => session(opts.memory_limit)?,
+    };
+    let source_opts = SourceOptions {
+        distributed: opts.cluster.is_some(),
+        ..opts.source
+    };
     let mut schemas = Vec::new();
     for (input, text) in inputs.iter().zip(text_columns) {
-        source::register(&ctx, input, &input.name, &opts.source, text).await?;
+        source::register(&ctx, input, &input.name, &source_opts, text).await?;
         let table = ctx
             .table_provider(datafusion::common::TableReference::bare(
                 input.name.as_str(),

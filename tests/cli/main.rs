@@ -10,6 +10,7 @@ mod mask;
 mod report;
 mod rules_cmd;
 mod scan;
+mod sources;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

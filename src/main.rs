@@ -233,8 +233,9 @@ struct ReportArgs {
     history: Option<PathBuf>,
     /// Run the scan on a Ballista cluster: df://host:port, or standalone[:N] for a
     /// scheduler and N executors in this process (needs the `ballista` feature)
-    #[arg(long, value_name = "CLUSTER", value_parser = steward::cluster::parse)]
-    cluster: Option<steward::cluster::Cluster>,
+    // Parsed by `cluster()`, not by clap, which would echo a bad value.
+    #[arg(long, value_name = "CLUSTER")]
+    cluster: Option<String>,
     #[command(flatten)]
     source: SourceArgs,
 }
@@ -270,8 +271,9 @@ struct ScanArgs {
     history: Option<PathBuf>,
     /// Run the scan on a Ballista cluster: df://host:port, or standalone[:N] for a
     /// scheduler and N executors in this process (needs the `ballista` feature)
-    #[arg(long, value_name = "CLUSTER", value_parser = steward::cluster::parse)]
-    cluster: Option<steward::cluster::Cluster>,
+    // Parsed by `cluster()`, not by clap, which would echo a bad value.
+    #[arg(long, value_name = "CLUSTER")]
+    cluster: Option<String>,
 }
 
 #[derive(Args)]
@@ -523,7 +525,7 @@ fn run_scan(args: ScanArgs, event: &mut Event) -> steward::Result<Outcome> {
         progress: std::io::stderr().is_terminal(),
         profile: true,
         memory_limit: memory_limit(),
-        cluster: args.cluster,
+        cluster: cluster(args.cluster.as_deref())?,
     };
     let mut report = block_on(steward::scan::scan(&opts))?;
     if let Some(dir) = &args.history {
@@ -604,6 +606,13 @@ fn run_suggest(args: SuggestArgs) -> steward::Result<Outcome> {
         None => print_stdout(&text)?,
     }
     Ok(Outcome::Passed)
+}
+
+/// `--cluster`, checked here rather than by clap, which would echo a bad value (it could
+/// be a URL with credentials).
+fn cluster(spec: Option<&str>) -> steward::Result<Option<steward::cluster::Cluster>> {
+    spec.map(|s| steward::cluster::parse(s).map_err(|e| Error::Usage(format!("--cluster: {e}"))))
+        .transpose()
 }
 
 fn source_options(a: &SourceArgs) -> SourceOptions {
@@ -735,7 +744,7 @@ fn run_report(
             samples: 0,
             progress: std::io::stderr().is_terminal(),
             memory_limit: memory_limit(),
-            cluster: args.cluster,
+            cluster: cluster(args.cluster.as_deref())?,
             ..Default::default()
         },
         regimes: args.regime,

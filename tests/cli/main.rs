@@ -3,6 +3,7 @@
 
 mod audit;
 mod classify;
+mod cluster;
 mod dedupe;
 mod hostile;
 mod limits;

@@ -2,6 +2,7 @@
 //! that reads the same columns, on a generated customer extract (CSV and Parquet).
 //!
 //!     cargo bench --bench scan -- [ROWS] [DIR]      # default 1000000 rows, target/bench-data
+//!     STEWARD_BENCH_CLUSTER=standalone:2 cargo bench --features ballista --bench scan
 //!
 //! Prints wall time (best of 3) of a plain read of every column (the floor), of the read
 //! plus a trivial aggregate over every value, and of the scan; the ratio scan / read;
@@ -197,11 +198,16 @@ async fn floor(path: &Path, parquet: bool, sql: &str) -> Duration {
     start.elapsed()
 }
 
-async fn scan(path: &Path, rules: &Path) -> (Duration, usize) {
+async fn scan(
+    path: &Path,
+    rules: &Path,
+    cluster: Option<steward::cluster::Cluster>,
+) -> (Duration, usize) {
     let opts = steward::scan::ScanOptions {
         data: vec![path.display().to_string()],
         rules: vec![rules.to_path_buf()],
         as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+        cluster,
         ..Default::default()
     };
     let start = Instant::now();
@@ -263,7 +269,7 @@ fn main() {
         let touch = best_of_3(|| rt.block_on(floor(path, is_parquet, &touch_query())));
         let mut checks = 0;
         let s = best_of_3(|| {
-            let (d, n) = rt.block_on(scan(path, &rules));
+            let (d, n) = rt.block_on(scan(path, &rules, None));
             checks = n;
             d
         });
@@ -275,5 +281,21 @@ fn main() {
             s.as_secs_f64() / f.as_secs_f64(),
             rows as f64 / s.as_secs_f64()
         );
+        // The same scan on a Ballista standalone cluster (scheduler and executors in this
+        // process; the time includes starting them): STEWARD_BENCH_CLUSTER=standalone:2
+        // with `--features ballista`.
+        if let Ok(spec) = std::env::var("STEWARD_BENCH_CLUSTER") {
+            let cluster = steward::cluster::parse(&spec).unwrap();
+            let c = best_of_3(|| rt.block_on(scan(path, &rules, Some(cluster.clone()))).0);
+            println!(
+                "{:<8} {:>10} {:>10} {:>9.3}s {:>7.2} {checks:>8} {:>12.0}",
+                format!("{name}@{spec}"),
+                "",
+                "",
+                c.as_secs_f64(),
+                c.as_secs_f64() / f.as_secs_f64(),
+                rows as f64 / c.as_secs_f64()
+            );
+        }
     }
 }

@@ -7,6 +7,8 @@
 
 mod diagnose;
 mod encoded_csv;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 mod spread;
 
 use std::io::Read;

@@ -94,7 +94,7 @@ enum Source {
 
 impl Source {
     /// The SQL that goes after `FROM`.
-    fn from_sql(&self) -> String {
+    fn sql(&self) -> String {
         match self {
             Source::Table {
                 schema: Some(s),
@@ -108,7 +108,7 @@ impl Source {
     /// For messages: `table "public"."customers"` or `the query`.
     fn describe(&self) -> String {
         match self {
-            Source::Table { .. } => format!("table {}", self.from_sql()),
+            Source::Table { .. } => format!("table {}", self.sql()),
             Source::Query(_) => "the query".into(),
         }
     }
@@ -166,7 +166,7 @@ impl PostgresTable {
         let fail = |m: String| data_error(display, secrets.scrub(&m));
         let (client, guard) = open(&config).await.map_err(fail)?;
         let statement = client
-            .prepare(&format!("SELECT * FROM {} AS t", source.from_sql()))
+            .prepare(&format!("SELECT * FROM {} AS t", source.sql()))
             .await
             .map_err(|e| fail(describe_source_error(&e, &source)))?;
         let mut columns = Vec::with_capacity(statement.columns().len());
@@ -222,11 +222,7 @@ impl PostgresTable {
             .iter()
             .map(|&i| self.columns[i].select_item())
             .collect();
-        let mut sql = format!(
-            "SELECT {} FROM {} AS t",
-            list.join(", "),
-            self.source.from_sql()
-        );
+        let mut sql = format!("SELECT {} FROM {} AS t", list.join(", "), self.source.sql());
         let mut all_rendered = true;
         let mut conditions = Vec::new();
         for f in filters {
@@ -293,7 +289,9 @@ fn parse_url(
                     &mut query
                 };
                 if slot.is_some() {
-                    return Err(format!("'{key}' is given twice in the URL; expected it once"));
+                    return Err(format!(
+                        "'{key}' is given twice in the URL; expected it once"
+                    ));
                 }
                 *slot = Some(percent_decode(v)?);
             }
@@ -410,7 +408,9 @@ fn percent_decode(s: &str) -> std::result::Result<String, String> {
 /// folded to lower case; split on unquoted dots.
 fn parse_table_name(text: &str) -> std::result::Result<Source, String> {
     let bad = |why: &str| {
-        format!("bad table name in table=: {why}; expected [schema.]name (double-quote a part to keep case or dots)")
+        format!(
+            "bad table name in table=: {why}; expected [schema.]name (double-quote a part to keep case or dots)"
+        )
     };
     let mut parts: Vec<String> = Vec::new();
     let mut chars = text.trim().chars().peekable();
@@ -597,7 +597,7 @@ fn describe_source_error(e: &tokio_postgres::Error, source: &Source) -> String {
         ("42P01", Source::Table { .. }) | ("3F000", Source::Table { .. }) => format!(
             "{}; expected an existing table or view {} (unquoted names are folded to lower case)",
             db.message(),
-            source.from_sql()
+            source.sql()
         ),
         ("42501", _) => format!(
             "{}; expected SELECT permission on {}",
@@ -810,7 +810,11 @@ fn render_filter(expr: &Expr, columns: &[PgColumn]) -> Option<String> {
                 .map(|e| render_literal(literal(e)?, c.kind))
                 .collect::<Option<Vec<_>>>()?;
             let not = if *negated { "NOT " } else { "" };
-            Some(format!("({} {not}IN ({}))", column_sql(c), items.join(", ")))
+            Some(format!(
+                "({} {not}IN ({}))",
+                column_sql(c),
+                items.join(", ")
+            ))
         }
         Expr::Between(Between {
             expr,
@@ -866,13 +870,16 @@ fn comparable_column<'a>(expr: &Expr, columns: &'a [PgColumn]) -> Option<&'a PgC
         _ => (expr, None),
     };
     let c = column(inner, columns)?;
-    let keeps_values = match (c.kind, target) {
-        (_, None) => true,
-        (Kind::Int16, Some(DataType::Int32 | DataType::Int64))
-        | (Kind::Int32, Some(DataType::Int64)) => true,
-        (Kind::Text, Some(DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)) => true,
-        _ => false,
-    };
+    let keeps_values = matches!(
+        (c.kind, target),
+        (_, None)
+            | (Kind::Int16, Some(DataType::Int32 | DataType::Int64))
+            | (Kind::Int32, Some(DataType::Int64))
+            | (
+                Kind::Text,
+                Some(DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+            )
+    );
     let comparable = matches!(
         c.kind,
         Kind::Bool
@@ -966,9 +973,7 @@ fn render_literal(v: &ScalarValue, kind: Kind) -> Option<String> {
                 ScalarValue::TimestampSecond(Some(n), tz) => (n.checked_mul(1_000_000)?, tz),
                 ScalarValue::TimestampMillisecond(Some(n), tz) => (n.checked_mul(1_000)?, tz),
                 ScalarValue::TimestampMicrosecond(Some(n), tz) => (*n, tz),
-                ScalarValue::TimestampNanosecond(Some(n), tz) if n % 1_000 == 0 => {
-                    (n / 1_000, tz)
-                }
+                ScalarValue::TimestampNanosecond(Some(n), tz) if n % 1_000 == 0 => (n / 1_000, tz),
                 _ => return None,
             };
             if tz.is_some() != (kind == Kind::TimestampTz) {
@@ -1013,11 +1018,7 @@ fn decimal_sql(n: i128, scale: i8) -> String {
         let (int, frac) = padded.split_at(padded.len() - s);
         format!("{int}.{frac}")
     };
-    if n < 0 {
-        format!("(-{body})")
-    } else {
-        body
-    }
+    if n < 0 { format!("(-{body})") } else { body }
 }
 
 /// An escape string (`E'...'`), which means the same whatever
@@ -1192,7 +1193,12 @@ impl ExecutionPlan for PostgresExec {
             let rows = client
                 .query_raw(sql.as_str(), std::iter::empty::<i32>())
                 .await
-                .map_err(|e| fail(format!("the query failed: {}", scrub_values(&error_chain(&e)))))?;
+                .map_err(|e| {
+                    fail(format!(
+                        "the query failed: {}",
+                        scrub_values(&error_chain(&e))
+                    ))
+                })?;
             let mut rows = std::pin::pin!(rows);
             let mut batch = BatchBuilder::new(&kinds, batch_size);
             while let Some(row) = rows.next().await {
@@ -1285,8 +1291,7 @@ impl BatchBuilder {
             let raw = row
                 .try_get::<_, Option<Raw>>(i)
                 .map_err(|e| format!("column '{name}': {}", error_chain(&e)))?;
-            append(b, raw.map(|r| r.0))
-                .map_err(|why| format!("column '{name}': {why}"))?;
+            append(b, raw.map(|r| r.0)).map_err(|why| format!("column '{name}': {why}"))?;
         }
         self.rows += 1;
         Ok(())
@@ -1353,8 +1358,12 @@ fn finish_builder(b: &mut ColumnBuilder) -> datafusion::arrow::error::Result<Arr
 }
 
 fn fixed<const N: usize>(raw: &[u8], what: &str) -> std::result::Result<[u8; N], String> {
-    raw.try_into()
-        .map_err(|_| format!("expected {N} bytes for a {what}, the server sent {}", raw.len()))
+    raw.try_into().map_err(|_| {
+        format!(
+            "expected {N} bytes for a {what}, the server sent {}",
+            raw.len()
+        )
+    })
 }
 
 /// Append one value (`None` is NULL) in PostgreSQL's binary format.
@@ -1487,16 +1496,19 @@ mod tests {
         assert_eq!(p.source, table(Some("sales"), "orders"));
         assert_eq!(p.config.get_ssl_mode(), SslMode::Disable);
 
-        let p = parse(r#"postgres://u@h/db?table=%22My%20Schema%22.%22Q1.%22%22x%22%22%22"#)
-            .unwrap();
+        let p =
+            parse(r#"postgres://u@h/db?table=%22My%20Schema%22.%22Q1.%22%22x%22%22%22"#).unwrap();
         assert_eq!(p.source, table(Some("My Schema"), "Q1.\"x\""));
-        assert_eq!(p.source.from_sql(), r#""My Schema"."Q1.""x""""#);
+        assert_eq!(p.source.sql(), r#""My Schema"."Q1.""x""""#);
 
         let p = parse(
             "postgres://u@h/db?query=SELECT%20a%2Bb%20FROM%20t%20WHERE%20c%20%3D%20%27x%27%3B&application_name=ci",
         )
         .unwrap();
-        assert_eq!(p.source, Source::Query("SELECT a+b FROM t WHERE c = 'x'".into()));
+        assert_eq!(
+            p.source,
+            Source::Query("SELECT a+b FROM t WHERE c = 'x'".into())
+        );
         assert_eq!(p.config.get_application_name(), Some("ci"));
         // A plus sign is a plus sign, as in libpq.
         let p = parse("postgres://u@h/db?query=SELECT 1+1").unwrap();
@@ -1507,12 +1519,18 @@ mod tests {
     fn driver_parameters_and_defaults() {
         let p = parse("postgres://u@h/db?table=t&connect_timeout=3&options=-c%20search_path%3Dx")
             .unwrap();
-        assert_eq!(p.config.get_connect_timeout(), Some(&Duration::from_secs(3)));
+        assert_eq!(
+            p.config.get_connect_timeout(),
+            Some(&Duration::from_secs(3))
+        );
         assert_eq!(p.config.get_options(), Some("-c search_path=x"));
         let p = parse("postgres://u@/db?table=t&host=%2Ftmp%2Fpg").unwrap();
         assert_eq!(p.config.get_hosts(), [Host::Unix("/tmp/pg".into())]);
         let p = parse("postgres://u@h/db?table=t").unwrap();
-        assert_eq!(p.config.get_connect_timeout(), Some(&DEFAULT_CONNECT_TIMEOUT));
+        assert_eq!(
+            p.config.get_connect_timeout(),
+            Some(&DEFAULT_CONNECT_TIMEOUT)
+        );
         assert_eq!(p.config.get_application_name(), Some("steward"));
         let p = parse("postgres:///db?table=t").unwrap();
         assert_eq!(p.config.get_hosts(), [Host::Tcp("localhost".into())]);
@@ -1701,10 +1719,13 @@ mod tests {
         [
             ("id", Kind::Int32),
             ("name", Kind::Text),
-            ("amount", Kind::Decimal {
-                precision: 12,
-                scale: 2,
-            }),
+            (
+                "amount",
+                Kind::Decimal {
+                    precision: 12,
+                    scale: 2,
+                },
+            ),
             ("born", Kind::Date),
             ("seen", Kind::TimestampTz),
             ("score", Kind::Float64),
@@ -1737,7 +1758,12 @@ mod tests {
             r#"(("name" COLLATE "C" >= E'a') AND ("id" IS NOT NULL))"#
         );
         assert_eq!(
-            render(col("id").in_list(vec![lit(1), lit(2)], true).or(col("active"))).unwrap(),
+            render(
+                col("id")
+                    .in_list(vec![lit(1), lit(2)], true)
+                    .or(col("active"))
+            )
+            .unwrap(),
             r#"(("id" NOT IN (1, 2)) OR "active")"#
         );
         assert_eq!(

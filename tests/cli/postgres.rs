@@ -13,8 +13,8 @@ use std::sync::{Arc, OnceLock};
 
 use datafusion::arrow::array::Array;
 use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::catalog::TableProvider;
 use datafusion::arrow::util::display::array_value_to_string;
+use datafusion::catalog::TableProvider;
 use datafusion::datasource::MemTable;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use serde_json::Value;
@@ -173,7 +173,10 @@ fn assert_same_results(got: &Value, want: &Value) {
     assert_eq!(g.len(), w.len(), "dataset count");
     for (g, w) in g.iter().zip(w) {
         assert_eq!(g["rows"], w["rows"], "rows");
-        let (gs, ws) = (g["scores"].as_object().unwrap(), w["scores"].as_object().unwrap());
+        let (gs, ws) = (
+            g["scores"].as_object().unwrap(),
+            w["scores"].as_object().unwrap(),
+        );
         assert_eq!(
             gs.keys().collect::<Vec<_>>(),
             ws.keys().collect::<Vec<_>>(),
@@ -183,12 +186,21 @@ fn assert_same_results(got: &Value, want: &Value) {
             let (a, b) = (gs[dim].as_f64().unwrap(), ws.as_f64().unwrap());
             assert!((a - b).abs() < 1e-9, "score {dim}: {a} vs {b}");
         }
-        let (gc, wc) = (g["checks"].as_array().unwrap(), w["checks"].as_array().unwrap());
+        let (gc, wc) = (
+            g["checks"].as_array().unwrap(),
+            w["checks"].as_array().unwrap(),
+        );
         assert_eq!(gc.len(), wc.len(), "check count");
+        // Generated check ids start with the dataset's name.
+        let local = |c: &Value, ds: &Value| {
+            let prefix = format!("{}.", ds["name"].as_str().unwrap());
+            let id = c["id"].as_str().unwrap();
+            id.strip_prefix(&prefix).unwrap_or(id).to_string()
+        };
         for (gc, wc) in gc.iter().zip(wc) {
-            let id = wc["id"].as_str().unwrap();
+            let id = local(wc, w);
+            assert_eq!(local(gc, g), id, "check id");
             for field in [
-                "id",
                 "dimension",
                 "evaluated",
                 "failed",
@@ -207,7 +219,12 @@ fn assert_same_results(got: &Value, want: &Value) {
 fn a_table_scans_like_the_csv_it_was_loaded_from() {
     let Some(url) = server() else { return };
     let t = CliTest::new();
-    let (csv_code, csv, _) = scan_json(&t, "fixtures/customers.csv", "rules/customer-core.yaml", &[]);
+    let (csv_code, csv, _) = scan_json(
+        &t,
+        "fixtures/customers.csv",
+        "rules/customer-core.yaml",
+        &[],
+    );
     let pg_url = with_param(&url, "table=customers");
     let (pg_code, pg, stderr) = scan_json(&t, &pg_url, "rules/customer-core.yaml", &[]);
     assert_eq!(pg_code, csv_code, "{stderr}");
@@ -260,7 +277,10 @@ fn bad_credentials_and_unreachable_servers_exit_2_without_the_password() {
         drop(l);
         format!("postgres://steward:{secret}@127.0.0.1:{port}/steward?table=customers")
     };
-    for (data, needle) in [(&wrong, format!("@{at}/steward")), (&closed, "@127.0.0.1:".into())] {
+    for (data, needle) in [
+        (&wrong, format!("@{at}/steward")),
+        (&closed, "@127.0.0.1:".into()),
+    ] {
         let r = t.run(&["scan", data, "--rules", "rules/customer-core.yaml"]);
         assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
         assert!(r.stderr.contains("postgres://"), "{}", r.stderr);
@@ -332,20 +352,35 @@ async fn the_provider_counts_filters_and_projects_customers() {
     assert_eq!(count(&ctx, "SELECT count(*) FROM c").await, "120");
     assert_eq!(
         count(&ctx, "SELECT count(*) FROM c WHERE gender = '男'").await,
-        psql(&url, &["-tAc", "SELECT count(*) FROM customers WHERE gender = '男'"]).trim()
+        psql(
+            &url,
+            &["-tAc", "SELECT count(*) FROM customers WHERE gender = '男'"]
+        )
+        .trim()
     );
     assert_eq!(
         count(&ctx, "SELECT count(*) FROM c WHERE address IS NULL").await,
         "6"
     );
-    let got = rows(&ctx, "SELECT customer_id, created_at FROM c ORDER BY customer_id LIMIT 2").await;
+    let got = rows(
+        &ctx,
+        "SELECT customer_id, created_at FROM c ORDER BY customer_id LIMIT 2",
+    )
+    .await;
     assert_eq!(got[0], ["C00001", "2022-05-09T08:56:23"]);
     let got = rows(&ctx, "SELECT customer_id FROM c LIMIT 3").await;
     assert_eq!(got.len(), 3);
     // The filter reaches the server.
-    let plan = rows(&ctx, "EXPLAIN SELECT name FROM c WHERE customer_id = 'C00001'").await;
+    let plan = rows(
+        &ctx,
+        "EXPLAIN SELECT name FROM c WHERE customer_id = 'C00001'",
+    )
+    .await;
     let text = format!("{plan:?}");
-    assert!(text.contains("PostgresExec") && text.contains("pushed filters=1"), "{text}");
+    assert!(
+        text.contains("PostgresExec") && text.contains("pushed filters=1"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -532,7 +567,10 @@ async fn large_results_stream_in_batches() {
     assert_eq!(total, 200_000);
     assert!(batches >= 200, "{batches}");
     // A LIMIT stops early and still answers.
-    assert_eq!(count(&ctx, "SELECT count(*) FROM (SELECT n FROM q LIMIT 5)").await, "5");
+    assert_eq!(
+        count(&ctx, "SELECT count(*) FROM (SELECT n FROM q LIMIT 5)").await,
+        "5"
+    );
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@
 mod diagnose;
 mod encoded_csv;
 #[cfg(feature = "postgres")]
-mod postgres;
+pub mod postgres;
 pub mod remote;
 mod spread;
 mod store;
@@ -201,6 +201,17 @@ pub fn expand(args: &[String], opts: &SourceOptions) -> Result<Vec<Input>> {
     Ok(inputs)
 }
 
+#[cfg(feature = "postgres")]
+fn table_dataset_name(table: &str) -> Option<String> {
+    postgres::dataset_name(table)
+}
+
+#[cfg(not(feature = "postgres"))]
+fn table_dataset_name(table: &str) -> Option<String> {
+    // Unreachable in practice: `remote::parse` refuses postgres:// without the feature.
+    table.rsplit('.').next().map(str::to_string)
+}
+
 /// A URL argument as an input: a database table or query (dataset named by the table,
 /// or `query`), or an object / prefix (named by its last path segment's stem).
 fn url_input(arg: &str, opts: &SourceOptions) -> Result<Input> {
@@ -215,12 +226,11 @@ fn url_input(arg: &str, opts: &SourceOptions) -> Result<Input> {
                     .map(|(_, v)| v.into_owned())
             };
             let name = match (param("table"), param("query")) {
-                (Some(table), None) => table
-                    .rsplit('.')
-                    .next()
-                    .unwrap_or(&table)
-                    .trim_matches('"')
-                    .to_string(),
+                (Some(table), None) => table_dataset_name(&table).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "{shown}: ?table= expects [schema.]name, optionally double-quoted"
+                    ))
+                })?,
                 (None, Some(_)) => "query".to_string(),
                 _ => {
                     return Err(Error::Usage(format!(

@@ -8,6 +8,8 @@ mod dedupe;
 mod hostile;
 mod limits;
 mod mask;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod report;
 mod rules_cmd;
 mod scan;

@@ -305,8 +305,93 @@ fn mask_column(
     Ok((Arc::new(out), changed))
 }
 
-/// Mask one extract by a policy. With `dry_run`, only the plan is returned.
-pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
+/// The methods of one run, column by column, applied batch by batch.
+#[derive(Debug, Clone)]
+pub struct Masker {
+    methods: Vec<Method>,
+    categories: Vec<Option<String>>,
+    key: Option<Key>,
+}
+
+impl Masker {
+    pub fn new(methods: Vec<Method>, categories: Vec<Option<String>>, key: Option<Key>) -> Self {
+        Masker {
+            methods,
+            categories,
+            key,
+        }
+    }
+
+    pub fn methods(&self) -> &[Method] {
+        &self.methods
+    }
+
+    /// Every column of `batch` through its method (kept columns as they are), and how
+    /// many values of each changed. `threads`: the columns on separate threads.
+    pub fn mask_batch(
+        &self,
+        batch: &RecordBatch,
+        threads: bool,
+    ) -> Result<(Vec<ArrayRef>, Vec<u64>)> {
+        let one = |i: usize| {
+            mask_column(
+                batch,
+                i,
+                &self.methods[i],
+                self.categories[i].as_deref(),
+                self.key.as_ref(),
+            )
+        };
+        let results: Vec<Result<(ArrayRef, u64)>> = if threads {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..self.methods.len())
+                    .map(|i| scope.spawn(move || one(i)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|_| Err(Error::internal("a masking thread panicked")))
+                    })
+                    .collect()
+            })
+        } else {
+            (0..self.methods.len()).map(one).collect()
+        };
+        let mut arrays = Vec::with_capacity(results.len());
+        let mut changed = Vec::with_capacity(results.len());
+        for r in results {
+            let (a, n) = r?;
+            arrays.push(a);
+            changed.push(n);
+        }
+        Ok((arrays, changed))
+    }
+}
+
+/// Every batch of `data` as `mask` reads it (for benchmarks: the whole file in memory).
+pub async fn read_batches(data: &str, opts: &SourceOptions) -> Result<Vec<RecordBatch>> {
+    let input = one_input(data, opts)?;
+    let mut out = Vec::new();
+    for_each_batch(&input, opts, |b, _| {
+        out.push(b);
+        Ok(())
+    })
+    .await?;
+    Ok(out)
+}
+
+/// What `mask` will do: the summary so far (columns, categories, methods) and the
+/// masker.
+pub struct Plan {
+    pub summary: MaskSummary,
+    pub masker: Masker,
+    input: Input,
+}
+
+/// Classify the input (one full scan) and decide every column's method; loads the key
+/// when one is needed and this is not a dry run.
+pub async fn plan(opts: &MaskOptions) -> Result<Plan> {
     let policy = policy::load(&opts.policy)?;
     let input = one_input(&opts.data, &opts.source)?;
     if opts.output.exists()
@@ -380,7 +465,7 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
     } else {
         None
     };
-    let mut summary = MaskSummary {
+    let summary = MaskSummary {
         input: input.path.display().to_string(),
         output: None,
         rows: 0,
@@ -388,44 +473,36 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
         policy_sha256: policy.sha256.clone(),
         columns,
     };
+    let categories: Vec<Option<String>> =
+        summary.columns.iter().map(|c| c.category.clone()).collect();
+    Ok(Plan {
+        summary,
+        masker: Masker::new(methods, categories, key),
+        input,
+    })
+}
+
+/// Mask one extract by a policy. With `dry_run`, only the plan is returned.
+pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
+    let Plan {
+        mut summary,
+        masker,
+        input,
+    } = plan(opts).await?;
     if opts.dry_run {
         return Ok(summary);
     }
-
+    let methods = masker.methods();
     let mut sink: Option<(Sink, SchemaRef)> = None;
     let metadata = [
-        ("steward.policy_sha256", policy.sha256.clone()),
-        (
-            "steward.key_id",
-            key.as_ref().map(|k| k.id().to_string()).unwrap_or_default(),
-        ),
+        ("steward.policy_sha256", summary.policy_sha256.clone()),
+        ("steward.key_id", summary.key_id.clone().unwrap_or_default()),
     ];
     for_each_batch(&input, &opts.source, |batch, _| {
         // Columns are independent: mask them on separate threads.
-        let categories: Vec<Option<String>> =
-            summary.columns.iter().map(|c| c.category.clone()).collect();
-        let results: Vec<Result<(ArrayRef, u64)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = methods
-                .iter()
-                .enumerate()
-                .map(|(i, method)| {
-                    let (batch, key, category) = (&batch, key.as_ref(), categories[i].as_deref());
-                    scope.spawn(move || mask_column(batch, i, method, category, key))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err(Error::internal("a masking thread panicked")))
-                })
-                .collect()
-        });
-        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
-        for (i, r) in results.into_iter().enumerate() {
-            let (array, changed) = r?;
-            summary.columns[i].values_changed += changed;
-            arrays.push(array);
+        let (arrays, changed) = masker.mask_batch(&batch, true)?;
+        for (c, n) in summary.columns.iter_mut().zip(changed) {
+            c.values_changed += n;
         }
         let schema = match &sink {
             Some((_, s)) => s.clone(),
@@ -434,7 +511,7 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
                     .schema()
                     .fields()
                     .iter()
-                    .zip(&methods)
+                    .zip(methods)
                     .map(|(f, m)| match m {
                         Method::Keep => f.as_ref().clone(),
                         _ => Field::new(f.name(), DataType::Utf8, true),
@@ -444,7 +521,7 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
                 let unique: Vec<String> = s
                     .fields()
                     .iter()
-                    .zip(&methods)
+                    .zip(methods)
                     .filter(|(_, m)| matches!(m, Method::Tokenize { .. } | Method::Encrypt))
                     .map(|(f, _)| f.name().clone())
                     .collect();

@@ -208,42 +208,69 @@ impl Sink {
     }
 }
 
-/// One value through one method; `None` is null.
-fn apply(method: &Method, category: Option<&str>, key: Option<&Key>, v: &str) -> Option<String> {
+/// Per-column state of `encrypt`: nonces read from the OS in bulk, and the buffer that
+/// holds nonce || ciphertext || tag.
+#[derive(Default)]
+struct EncryptState {
+    nonces: Option<encrypt::Nonces>,
+    blob: Vec<u8>,
+}
+
+/// One value through one method, appended to `out`; `false` is null. (`shift` needs the
+/// record and is applied in [`mask_column`].)
+fn apply_into(
+    method: &Method,
+    category: Option<&str>,
+    key: Option<&Key>,
+    v: &str,
+    out: &mut String,
+    enc: &mut EncryptState,
+) -> bool {
     match method {
-        Method::Keep => Some(v.to_string()),
+        Method::Keep => out.push_str(v),
         Method::Partial {
             keep_first,
             keep_last,
-        } => Some(match (keep_first, keep_last, category) {
-            (None, None, Some("bank_card" | "credit_card" | "iban")) => keep_ends(v, 0, 4),
-            (None, None, Some("cn_resident_id")) => keep_ends(v, 6, 4),
-            (None, None, c) => partial::mask_as(c, v),
-            (f, l, _) => keep_ends(v, f.unwrap_or(0), l.unwrap_or(0)),
-        }),
-        Method::Redact { with } => with.clone(),
+        } => match (keep_first, keep_last, category) {
+            (None, None, Some("bank_card" | "credit_card" | "iban")) => keep_ends(v, 0, 4, out),
+            (None, None, Some("cn_resident_id")) => keep_ends(v, 6, 4, out),
+            (None, None, c) => partial::mask_as_into(c, v, out),
+            (f, l, _) => keep_ends(v, f.unwrap_or(0), l.unwrap_or(0), out),
+        },
+        Method::Redact { with } => match with {
+            Some(w) => out.push_str(w),
+            None => return false,
+        },
         Method::Tokenize { format_preserving } => {
-            let key = key?;
-            Some(if *format_preserving {
-                tokenize::token_preserving(key, v)
+            let Some(key) = key else { return false };
+            if *format_preserving {
+                tokenize::token_preserving_into(key, v, out)
             } else {
-                tokenize::token(key, v)
-            })
+                tokenize::token_into(key, v, out)
+            }
         }
-        Method::Encrypt => Some(encrypt::encrypt(key?, v)),
-        Method::Generalize(to) => generalize(to, v),
-        // Needs the record: applied in `mask` with the row's offset.
-        Method::Shift { .. } => None,
+        Method::Encrypt => {
+            let Some(key) = key else { return false };
+            let nonce = enc.nonces.get_or_insert_with(encrypt::Nonces::new).next();
+            encrypt::encrypt_into(key, v, &nonce, &mut enc.blob, out)
+        }
+        Method::Generalize(to) => match generalize(to, v) {
+            Some(g) => out.push_str(&g),
+            None => return false,
+        },
+        Method::Shift { .. } => return false,
     }
+    true
 }
 
 /// Keep `first` and `last` characters, `*` between (all `*` when too short).
-fn keep_ends(v: &str, first: usize, last: usize) -> String {
-    let n = v.chars().count();
+fn keep_ends(v: &str, first: usize, last: usize, out: &mut String) {
+    let n = partial::char_count(v);
     if first + last >= n {
-        return "*".repeat(n);
+        out.extend(std::iter::repeat_n('*', n));
+        return;
     }
-    partial::keep_ends(v, n, first, last)
+    partial::keep_ends_into(v, n, first, last, out)
 }
 
 fn as_text(array: &ArrayRef) -> Result<StringArray> {
@@ -251,7 +278,49 @@ fn as_text(array: &ArrayRef) -> Result<StringArray> {
     Ok(text.as_string::<i32>().clone())
 }
 
-/// Column `i` of `batch` through `method`, and how many values changed.
+/// A column's values as text, read in place (Parquet strings arrive as `Utf8View`);
+/// other types are cast to text.
+enum Text {
+    Utf8(StringArray),
+    Large(datafusion::arrow::array::LargeStringArray),
+    View(datafusion::arrow::array::StringViewArray),
+}
+
+impl Text {
+    fn of(array: &ArrayRef) -> Result<Text> {
+        Ok(match array.data_type() {
+            DataType::Utf8 => Text::Utf8(array.as_string::<i32>().clone()),
+            DataType::LargeUtf8 => Text::Large(array.as_string::<i64>().clone()),
+            DataType::Utf8View => Text::View(array.as_string_view().clone()),
+            _ => Text::Utf8(as_text(array)?),
+        })
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Text::Utf8(a) => a.len(),
+            Text::Large(a) => a.len(),
+            Text::View(a) => a.len(),
+        }
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> Option<&str> {
+        match self {
+            Text::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
+            Text::Large(a) => a.is_valid(i).then(|| a.value(i)),
+            Text::View(a) => a.is_valid(i).then(|| a.value(i)),
+        }
+    }
+}
+
+/// Rows after which a column's per-batch cache of results is dropped if fewer than one
+/// lookup in [`CACHE_MIN_HIT`] found a repeated value.
+const CACHE_PROBE_ROWS: usize = 1024;
+const CACHE_MIN_HIT: usize = 8;
+
+/// Column `i` of `batch` through `method`, and how many values changed. The output is
+/// built in place (one buffer for the batch, no `String` per value).
 fn mask_column(
     batch: &RecordBatch,
     i: usize,
@@ -263,46 +332,94 @@ fn mask_column(
     if *method == Method::Keep {
         return Ok((col.clone(), 0));
     }
-    let text = as_text(col)?;
+    let text = Text::of(col)?;
+    let n = text.len();
     // For shift: the record each row belongs to.
     let records = match method {
         Method::Shift { by, .. } => {
             let j = batch.schema().index_of(by).map_err(Error::internal)?;
-            Some(as_text(batch.column(j))?)
+            Some(Text::of(batch.column(j))?)
         }
         _ => None,
     };
+    let mut out = datafusion::arrow::array::StringBuilder::with_capacity(n, n * 24);
+    let mut scratch = String::new();
+    let mut enc = EncryptState::default();
     let mut changed = 0;
-    // Deterministic methods give the same output for the same value: compute each
-    // distinct value of the batch once (names, cities and statuses repeat a lot).
-    // Never for `encrypt` (equal ciphertexts would reveal equal values) or `shift`
-    // (the output depends on the record).
-    let cacheable = !matches!(method, Method::Encrypt | Method::Shift { .. });
-    let mut cache: hashbrown::HashMap<&str, Option<String>> = hashbrown::HashMap::new();
-    let out: StringArray = text
-        .iter()
-        .enumerate()
-        .map(|(row, v)| {
-            let v = v?;
-            let m = match (method, &records, key) {
-                (Method::Shift { days, .. }, Some(records), Some(key)) => {
-                    let record = records.is_valid(row).then(|| records.value(row));
-                    let o = super::shift::offset(key, record.unwrap_or(""), *days);
-                    super::shift::shift(v, o)
+    // Deterministic methods give the same output for the same value: a value repeated
+    // within the batch (names, cities) is computed once, its result copied from the
+    // row that first had it. Only where that is dearer than a hash lookup (tokens,
+    // generalize), and dropped for a batch whose values hardly repeat. Never for
+    // `encrypt` (equal ciphertexts would reveal equal values) or `shift` (the output
+    // depends on the record).
+    let mut use_cache = matches!(method, Method::Tokenize { .. } | Method::Generalize(_));
+    // value -> byte range of its result in `out` (None: null).
+    let mut cache: hashbrown::HashMap<&str, Option<(usize, usize)>> = hashbrown::HashMap::new();
+    let mut hits = 0;
+    for row in 0..n {
+        if use_cache && row == CACHE_PROBE_ROWS && hits * CACHE_MIN_HIT < row {
+            use_cache = false;
+            cache = hashbrown::HashMap::new();
+        }
+        let Some(v) = text.get(row) else {
+            out.append_null();
+            continue;
+        };
+        if use_cache {
+            if let Some(prev) = cache.get(v) {
+                hits += 1;
+                match *prev {
+                    Some((start, end)) => {
+                        scratch.clear();
+                        scratch.push_str(
+                            std::str::from_utf8(&out.values_slice()[start..end])
+                                .map_err(Error::internal)?,
+                        );
+                        if scratch != v {
+                            changed += 1;
+                        }
+                        out.append_value(&scratch);
+                    }
+                    None => {
+                        changed += 1;
+                        out.append_null();
+                    }
                 }
-                _ if cacheable => cache
-                    .entry(v)
-                    .or_insert_with(|| apply(method, category, key, v))
-                    .clone(),
-                _ => apply(method, category, key, v),
-            };
-            if m.as_deref() != Some(v) {
+                continue;
+            }
+        }
+        scratch.clear();
+        let valid = match (method, &records, key) {
+            (Method::Shift { days, .. }, Some(records), Some(key)) => {
+                let o = super::shift::offset(key, records.get(row).unwrap_or(""), *days);
+                match super::shift::shift(v, o) {
+                    Some(s) => {
+                        scratch.push_str(&s);
+                        true
+                    }
+                    None => false,
+                }
+            }
+            _ => apply_into(method, category, key, v, &mut scratch, &mut enc),
+        };
+        if valid {
+            if scratch != v {
                 changed += 1;
             }
-            m
-        })
-        .collect();
-    Ok((Arc::new(out), changed))
+            if use_cache {
+                let start = out.values_slice().len();
+                cache.insert(v, Some((start, start + scratch.len())));
+            }
+            out.append_value(&scratch);
+        } else {
+            changed += 1;
+            if use_cache {
+                cache.insert(v, None);
+            }
+            out.append_null();
+        }
+    }
+    Ok((Arc::new(out.finish()), changed))
 }
 
 /// The methods of one run, column by column, applied batch by batch.

@@ -8,9 +8,11 @@
 //! Per method, two measures (median of `--reps`, default 3):
 //! - end to end: `mask()` as the CLI runs it (plan: classify the input; mask, write
 //!   Parquet; verify), in MB/s of the input Parquet file and rows/s;
+//!   `cpu` is the process's CPU time (user + system) for the run: on a loaded machine
+//!   it is the time the run would take alone on one core;
 //! - the masking pass alone: the methods over the decoded batches on one thread (no
-//!   classification, no Parquet decode or encode), in MB/s of the masked columns' text
-//!   and of the input file.
+//!   classification, no Parquet decode or encode), timed in thread CPU time, in MB/s of
+//!   the masked columns' text and of the input file.
 //!
 //! With `--rss`: peak RSS of the `steward mask` binary (GNU `/usr/bin/time -f %M`) at
 //! each row count, tokenize; the extracts must exist.
@@ -48,6 +50,26 @@ fn policy_text(spec: &str) -> String {
     format!(
         "version: 1\ncolumns:\n  name: {spec}\n  id_number: {spec}\n  mobile: {spec}\n  email: {spec}\n  address: {spec}\n"
     )
+}
+
+/// CPU seconds of this thread (stable when other processes share the core).
+fn thread_cpu() -> f64 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: writes into a valid timespec.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    t.tv_sec as f64 + t.tv_nsec as f64 / 1e9
+}
+
+/// CPU seconds (user + system) of the whole process so far.
+fn process_cpu() -> f64 {
+    // SAFETY: getrusage writes into a zeroed, valid struct.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    tv(u.ru_utime) + tv(u.ru_stime)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -125,19 +147,20 @@ fn main() {
     );
 
     println!(
-        "\n{:<30} {:>9} {:>8} {:>9} | {:>9} {:>11} {:>11}",
-        "method", "end2end", "MB/s", "rows/s", "pass", "MB/s(text)", "MB/s(file)"
+        "\n{:<30} {:>9} {:>8} {:>9} {:>8} | {:>9} {:>11} {:>11}",
+        "method", "end2end", "MB/s", "rows/s", "cpu", "pass cpu", "MB/s(text)", "MB/s(file)"
     );
     for (name, spec) in POLICIES {
         let opts = options(&dir, &input, name, spec, &key);
-        let mut times = Vec::new();
+        let (mut times, mut cpus) = (Vec::new(), Vec::new());
         for _ in 0..reps {
-            let start = Instant::now();
+            let (start, cpu) = (Instant::now(), process_cpu());
             let summary = rt.block_on(pipeline::mask(&opts)).unwrap();
             times.push(start.elapsed().as_secs_f64());
+            cpus.push(process_cpu() - cpu);
             assert_eq!(summary.rows, rows);
         }
-        let e2e = median(times);
+        let (e2e, cpu) = (median(times), median(cpus));
 
         // The masking pass alone, one thread.
         let plan = rt.block_on(pipeline::plan(&opts)).unwrap();
@@ -160,18 +183,18 @@ fn main() {
             .sum();
         let mut times = Vec::new();
         for _ in 0..reps {
-            let start = Instant::now();
+            let start = thread_cpu();
             let mut n = 0usize;
             for b in &batches {
-                let (arrays, _) = plan.masker.mask_batch(b, false).unwrap();
+                let (arrays, _) = plan.masker.mask_batch(b, false, None).unwrap();
                 n += arrays.len();
             }
-            times.push(start.elapsed().as_secs_f64());
+            times.push(thread_cpu() - start);
             assert!(n > 0);
         }
         let pass = median(times);
         println!(
-            "{name:<30} {e2e:>8.2}s {:>8.1} {:>8.0}k | {pass:>8.3}s {:>11.1} {:>11.1}",
+            "{name:<30} {e2e:>8.2}s {:>8.1} {:>8.0}k {cpu:>7.2}s | {pass:>8.3}s {:>11.1} {:>11.1}",
             bytes / 1e6 / e2e,
             rows as f64 / e2e / 1e3,
             text_bytes as f64 / 1e6 / pass,

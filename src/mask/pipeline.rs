@@ -20,6 +20,7 @@ use super::encrypt::{self, DecryptError};
 use super::generalize::generalize;
 use super::keys::Key;
 use super::policy::{self, Method};
+use super::verify::Sample;
 use super::{partial, tokenize};
 use crate::error::{Error, Origin, Result, RuleDiagnostic};
 use crate::source::{self, Input, InputFormat, SourceOptions};
@@ -327,6 +328,7 @@ fn mask_column(
     method: &Method,
     category: Option<&str>,
     key: Option<&Key>,
+    mut sample: Option<&mut Sample>,
 ) -> Result<(ArrayRef, u64)> {
     let col = batch.column(i);
     if *method == Method::Keep {
@@ -410,6 +412,11 @@ fn mask_column(
                 let start = out.values_slice().len();
                 cache.insert(v, Some((start, start + scratch.len())));
             }
+            // Verification sees each distinct output once (a cache hit repeats a value
+            // the sample has already been offered).
+            if let Some(sample) = sample.as_deref_mut() {
+                sample.offer(&scratch);
+            }
             out.append_value(&scratch);
         } else {
             changed += 1;
@@ -444,36 +451,63 @@ impl Masker {
     }
 
     /// Every column of `batch` through its method (kept columns as they are), and how
-    /// many values of each changed. `threads`: the columns on separate threads.
+    /// many values of each changed. `threads`: the masked columns on separate threads.
+    /// `samples`: per column, the verification sample to offer its output to.
     pub fn mask_batch(
         &self,
         batch: &RecordBatch,
         threads: bool,
+        samples: Option<&mut [Option<Sample>]>,
     ) -> Result<(Vec<ArrayRef>, Vec<u64>)> {
-        let one = |i: usize| {
+        let n = self.methods.len();
+        let mut none: Vec<Option<Sample>> = Vec::new();
+        let samples: &mut [Option<Sample>] = match samples {
+            Some(s) => s,
+            None => {
+                none.resize_with(n, || None);
+                &mut none
+            }
+        };
+        let one = |i: usize, sample: Option<&mut Sample>| {
             mask_column(
                 batch,
                 i,
                 &self.methods[i],
                 self.categories[i].as_deref(),
                 self.key.as_ref(),
+                sample,
             )
         };
         let results: Vec<Result<(ArrayRef, u64)>> = if threads {
             std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..self.methods.len())
-                    .map(|i| scope.spawn(move || one(i)))
+                let handles: Vec<_> = samples
+                    .iter_mut()
+                    .enumerate()
+                    .map(|(i, sample)| {
+                        // Kept columns are passed through: no thread for them.
+                        if self.methods[i] == Method::Keep {
+                            Err(one(i, None))
+                        } else {
+                            Ok(scope.spawn(move || one(i, sample.as_mut())))
+                        }
+                    })
                     .collect();
                 handles
                     .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .unwrap_or_else(|_| Err(Error::internal("a masking thread panicked")))
+                    .map(|h| match h {
+                        Err(r) => r,
+                        Ok(h) => h
+                            .join()
+                            .unwrap_or_else(|_| Err(Error::internal("a masking thread panicked"))),
                     })
                     .collect()
             })
         } else {
-            (0..self.methods.len()).map(one).collect()
+            samples
+                .iter_mut()
+                .enumerate()
+                .map(|(i, sample)| one(i, sample.as_mut()))
+                .collect()
         };
         let mut arrays = Vec::with_capacity(results.len());
         let mut changed = Vec::with_capacity(results.len());
@@ -610,6 +644,14 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
         return Ok(summary);
     }
     let methods = masker.methods();
+    // Verification samples, taken from the output as it is written: only for columns
+    // whose values the methods wrote and that are not pseudonyms by design.
+    let mut samples: Vec<Option<Sample>> = summary
+        .columns
+        .iter()
+        .zip(methods)
+        .map(|(c, m)| (*m != Method::Keep && !is_pseudonym(&c.method)).then(Sample::default))
+        .collect();
     let mut sink: Option<(Sink, SchemaRef)> = None;
     let metadata = [
         ("steward.policy_sha256", summary.policy_sha256.clone()),
@@ -617,7 +659,7 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
     ];
     for_each_batch(&input, &opts.source, |batch, _| {
         // Columns are independent: mask them on separate threads.
-        let (arrays, changed) = masker.mask_batch(&batch, true)?;
+        let (arrays, changed) = masker.mask_batch(&batch, true, Some(&mut samples))?;
         for (c, n) in summary.columns.iter_mut().zip(changed) {
             c.values_changed += n;
         }
@@ -660,42 +702,33 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
     };
     let tmp = sink.close()?;
 
-    // Verify: classify the output, still under its temporary name (so an interrupted
-    // verification leaves nothing behind); a column meant to be protected (or left in
-    // clear by auto) that is still detected is a leak. Tokens and ciphertexts are
-    // pseudonyms by design and are not re-checked; a column the policy keeps on purpose
-    // is not a leak.
-    let out_format = InputFormat::from_path(&opts.output);
-    let check = crate::scan::scan(&crate::scan::ScanOptions {
-        data: vec![tmp.path().display().to_string()],
-        source: SourceOptions {
-            format: out_format,
-            ..Default::default()
-        },
-        samples: 0,
-        profile: false,
-        ..Default::default()
-    })
-    .await?;
-    for c in summary.columns.iter_mut() {
-        // Matched by name: an NDJSON reader need not keep the column order.
-        let Some(out) = check.datasets[0]
-            .columns
-            .iter()
-            .find(|o| o.name == c.column)
-        else {
-            continue;
-        };
-        let pseudonym = c.method.starts_with("tokenize") || c.method == "encrypt";
+    // Verify, with the output still under its temporary name (so an interrupted run
+    // leaves nothing behind): every column of the output is classified. A column the
+    // methods wrote is classified from the sample of its output values taken as they
+    // were written (the same bottom-k sample a scan of the output would take); a kept
+    // column is written unchanged, so its classification is the input's, from planning.
+    // A column meant to be protected (or left in clear by auto) that is still detected
+    // is a leak. Tokens and ciphertexts are pseudonyms by design and are not re-checked;
+    // a column the policy keeps on purpose is not a leak.
+    for (c, sample) in summary.columns.iter_mut().zip(samples) {
         let kept_on_purpose = c.explicit && c.method == "keep";
-        if !pseudonym && !kept_on_purpose {
-            c.still_detected = out.classification.as_ref().and_then(|k| k.category.clone());
+        if is_pseudonym(&c.method) || kept_on_purpose {
+            continue;
         }
+        c.still_detected = match sample {
+            Some(sample) => sample.category(&c.column),
+            None => c.category.clone(),
+        };
     }
     crate::output::persist(tmp, &opts.output)?;
     summary.output = Some(opts.output.display().to_string());
     write_manifest(&opts.output, &summary)?;
     Ok(summary)
+}
+
+/// Tokens and ciphertexts: pseudonyms by design, not re-checked by verification.
+fn is_pseudonym(method: &str) -> bool {
+    method.starts_with("tokenize") || method == "encrypt"
 }
 
 /// `<output>.steward.json`: policy hash, key id and per-column methods and counts.
@@ -753,13 +786,20 @@ pub async fn unmask(opts: &UnmaskOptions) -> Result<Vec<(String, u64)>> {
         for (i, f) in schema.fields().iter().enumerate() {
             let col = batch.column(i);
             let selected = opts.columns.as_ref().is_none_or(|c| c.contains(f.name()));
-            let Some(text) = col.as_string_opt::<i32>().filter(|_| selected) else {
+            // Text of any layout (Parquet strings arrive as `Utf8View`); other types
+            // cannot hold ciphertexts.
+            let is_text = matches!(
+                col.data_type(),
+                DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+            );
+            if !(selected && is_text) {
                 arrays.push(col.clone());
                 fields.push(f.as_ref().clone());
                 continue;
-            };
+            }
+            let text = Text::of(col)?;
             let mut out = Vec::with_capacity(text.len());
-            for (r, v) in text.iter().enumerate() {
+            for (r, v) in (0..text.len()).map(|r| (r, text.get(r))) {
                 let plain = match v {
                     Some(v) if v.starts_with(encrypt::PREFIX) => {
                         counts[i].1 += 1;
@@ -789,7 +829,7 @@ pub async fn unmask(opts: &UnmaskOptions) -> Result<Vec<(String, u64)>> {
                 out.push(plain);
             }
             arrays.push(Arc::new(StringArray::from(out)) as ArrayRef);
-            fields.push(f.as_ref().clone());
+            fields.push(Field::new(f.name(), DataType::Utf8, f.is_nullable()));
         }
         let schema: SchemaRef = Arc::new(Schema::new(fields));
         let b = RecordBatch::try_new(schema.clone(), arrays).map_err(Error::internal)?;

@@ -159,6 +159,32 @@ fn auto_leaves_no_detectable_personal_column_in_every_output_format() {
 }
 
 #[test]
+fn verification_still_catches_clear_columns_in_every_output_format() {
+    let t = CliTest::new();
+    // A masked column whose method leaves a real mobile number in every row, and a
+    // personal column the policy does not mention (kept in clear): both are leaks,
+    // whether the output is CSV, Parquet or NDJSON.
+    t.write(
+        "weak.yaml",
+        "version: 1\ncolumns:\n  name: partial\n  mobile: { method: redact, with: \"13812346138\" }\n",
+    );
+    for out in ["weak.csv", "weak.parquet", "weak.ndjson"] {
+        let r = mask_with(&t, "fixtures/customers.csv", "weak.yaml", out);
+        assert_eq!(r.code, 1, "{out}: {}{}", r.stdout, r.stderr);
+        let mobile = r.stdout.lines().find(|l| l.contains(" mobile ")).unwrap();
+        assert!(mobile.contains("LEAK: still cn_mobile"), "{out}: {}", r.stdout);
+        let email = r.stdout.lines().find(|l| l.contains(" email ")).unwrap();
+        assert!(email.contains("LEAK: still email"), "{out}: {}", r.stdout);
+        let name = r.stdout.lines().find(|l| l.contains(" name ")).unwrap();
+        assert!(!name.contains("LEAK"), "{out}: {}", r.stdout);
+    }
+    // The same from a Parquet input (typed columns).
+    let r = mask_with(&t, "fixtures/customers.parquet", "weak.yaml", "weak2.parquet");
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("LEAK: still cn_mobile"), "{}", r.stdout);
+}
+
+#[test]
 fn bad_policy_missing_key_and_dry_run_write_nothing() {
     let t = CliTest::new();
     t.write(

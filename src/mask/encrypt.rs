@@ -36,7 +36,7 @@ impl Nonces {
         }
     }
 
-    pub fn next(&mut self) -> [u8; 12] {
+    pub fn fresh(&mut self) -> [u8; 12] {
         if self.used == self.buf.len() {
             OsRng.fill_bytes(&mut self.buf);
             self.used = 0;
@@ -58,7 +58,13 @@ impl Default for Nonces {
 
 pub fn encrypt(key: &Key, value: &str) -> String {
     let mut out = String::new();
-    encrypt_into(key, value, &Nonces::new().next(), &mut Vec::new(), &mut out);
+    encrypt_into(
+        key,
+        value,
+        &Nonces::new().fresh(),
+        &mut Vec::new(),
+        &mut out,
+    );
     out
 }
 
@@ -130,7 +136,7 @@ mod tests {
         assert!(e.starts_with(&format!("enc:v1:{}:", k.id())));
         assert_ne!(e, encrypt(&k, "张三 13812346138"));
         // The in-place form with a given nonce equals the allocating AEAD call.
-        let nonce = Nonces::new().next();
+        let nonce = Nonces::new().fresh();
         let mut out = String::new();
         encrypt_into(&k, "张三", &nonce, &mut Vec::new(), &mut out);
         let mut blob = nonce.to_vec();
@@ -148,7 +154,7 @@ mod tests {
             )
         );
         let mut nonces = Nonces::new();
-        let first: Vec<[u8; 12]> = (0..Nonces::BATCH + 2).map(|_| nonces.next()).collect();
+        let first: Vec<[u8; 12]> = (0..Nonces::BATCH + 2).map(|_| nonces.fresh()).collect();
         let distinct: std::collections::HashSet<_> = first.iter().collect();
         assert_eq!(distinct.len(), first.len());
         assert_eq!(

@@ -252,7 +252,7 @@ fn apply_into(
         }
         Method::Encrypt => {
             let Some(key) = key else { return false };
-            let nonce = enc.nonces.get_or_insert_with(encrypt::Nonces::new).next();
+            let nonce = enc.nonces.get_or_insert_with(encrypt::Nonces::new).fresh();
             encrypt::encrypt_into(key, v, &nonce, &mut enc.blob, out)
         }
         Method::Generalize(to) => match generalize(to, v) {
@@ -367,28 +367,26 @@ fn mask_column(
             out.append_null();
             continue;
         };
-        if use_cache {
-            if let Some(prev) = cache.get(v) {
-                hits += 1;
-                match *prev {
-                    Some((start, end)) => {
-                        scratch.clear();
-                        scratch.push_str(
-                            std::str::from_utf8(&out.values_slice()[start..end])
-                                .map_err(Error::internal)?,
-                        );
-                        if scratch != v {
-                            changed += 1;
-                        }
-                        out.append_value(&scratch);
-                    }
-                    None => {
+        if use_cache && let Some(prev) = cache.get(v) {
+            hits += 1;
+            match *prev {
+                Some((start, end)) => {
+                    scratch.clear();
+                    scratch.push_str(
+                        std::str::from_utf8(&out.values_slice()[start..end])
+                            .map_err(Error::internal)?,
+                    );
+                    if scratch != v {
                         changed += 1;
-                        out.append_null();
                     }
+                    out.append_value(&scratch);
                 }
-                continue;
+                None => {
+                    changed += 1;
+                    out.append_null();
+                }
             }
+            continue;
         }
         scratch.clear();
         let valid = match (method, &records, key) {

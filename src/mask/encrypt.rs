@@ -6,7 +6,8 @@
 //! ciphertexts (use `tokenize` to join). Decryption checks the key id and the GCM tag:
 //! a wrong key or a changed character is an error, never garbage.
 
-use aes_gcm::aead::{Aead, AeadCore, OsRng};
+use aes_gcm::aead::rand_core::RngCore;
+use aes_gcm::aead::{Aead, AeadInPlace, OsRng};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine as _;
 
@@ -18,18 +19,77 @@ fn cipher(key: &Key) -> &Aes256Gcm {
     key.aes()
 }
 
+/// Random 96-bit nonces, read from the operating system's CSPRNG many at a time (one
+/// `getrandom` call per [`Nonces::BATCH`] values instead of one per value).
+pub struct Nonces {
+    buf: Vec<u8>,
+    used: usize,
+}
+
+impl Nonces {
+    pub const BATCH: usize = 4096;
+
+    pub fn new() -> Self {
+        Nonces {
+            buf: vec![0; 12 * Self::BATCH],
+            used: 12 * Self::BATCH,
+        }
+    }
+
+    pub fn fresh(&mut self) -> [u8; 12] {
+        if self.used == self.buf.len() {
+            OsRng.fill_bytes(&mut self.buf);
+            self.used = 0;
+        }
+        let mut n = [0u8; 12];
+        n.copy_from_slice(&self.buf[self.used..self.used + 12]);
+        // Each nonce is used once: wipe it from the buffer.
+        self.buf[self.used..self.used + 12].fill(0);
+        self.used += 12;
+        n
+    }
+}
+
+impl Default for Nonces {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 pub fn encrypt(key: &Key, value: &str) -> String {
-    let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-    let ct = cipher(key)
-        .encrypt(&nonce, value.as_bytes())
+    let mut out = String::new();
+    encrypt_into(
+        key,
+        value,
+        &Nonces::new().fresh(),
+        &mut Vec::new(),
+        &mut out,
+    );
+    out
+}
+
+/// [`encrypt`] with the given (fresh, random) nonce, appended to `out`; `scratch` holds
+/// nonce || ciphertext || tag between values, so no buffer is allocated per value.
+pub fn encrypt_into(
+    key: &Key,
+    value: &str,
+    nonce: &[u8; 12],
+    scratch: &mut Vec<u8>,
+    out: &mut String,
+) {
+    scratch.clear();
+    scratch.extend_from_slice(nonce);
+    scratch.extend_from_slice(value.as_bytes());
+    let tag = cipher(key)
+        .encrypt_in_place_detached(Nonce::from_slice(nonce), b"", &mut scratch[12..])
         .expect("AES-GCM encryption of an in-memory buffer does not fail");
-    let mut blob = nonce.to_vec();
-    blob.extend(ct);
-    format!(
-        "{PREFIX}{}:{}",
-        key.id(),
-        base64::engine::general_purpose::STANDARD.encode(blob)
-    )
+    scratch.extend_from_slice(&tag);
+    out.push_str(PREFIX);
+    out.push_str(key.id());
+    out.push(':');
+    base64::engine::general_purpose::STANDARD.encode_string(&scratch[..], out);
+    // The plaintext was overwritten in place; the ciphertext need not be kept either.
+    scratch.fill(0);
 }
 
 /// Why a value could not be decrypted (never quotes the value).
@@ -75,6 +135,28 @@ mod tests {
         let e = encrypt(&k, "张三 13812346138");
         assert!(e.starts_with(&format!("enc:v1:{}:", k.id())));
         assert_ne!(e, encrypt(&k, "张三 13812346138"));
+        // The in-place form with a given nonce equals the allocating AEAD call.
+        let nonce = Nonces::new().fresh();
+        let mut out = String::new();
+        encrypt_into(&k, "张三", &nonce, &mut Vec::new(), &mut out);
+        let mut blob = nonce.to_vec();
+        blob.extend(
+            cipher(&k)
+                .encrypt(Nonce::from_slice(&nonce), "张三".as_bytes())
+                .unwrap(),
+        );
+        assert_eq!(
+            out,
+            format!(
+                "{PREFIX}{}:{}",
+                k.id(),
+                base64::engine::general_purpose::STANDARD.encode(blob)
+            )
+        );
+        let mut nonces = Nonces::new();
+        let first: Vec<[u8; 12]> = (0..Nonces::BATCH + 2).map(|_| nonces.fresh()).collect();
+        let distinct: std::collections::HashSet<_> = first.iter().collect();
+        assert_eq!(distinct.len(), first.len());
         assert_eq!(
             decrypt(std::slice::from_ref(&k), &e).unwrap(),
             "张三 13812346138"

@@ -13,3 +13,4 @@ pub mod pipeline;
 pub mod policy;
 pub mod shift;
 pub mod tokenize;
+pub mod verify;

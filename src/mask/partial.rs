@@ -21,47 +21,98 @@
 
 /// Mask one value for display in a report.
 pub fn mask(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    mask_into(value, &mut out);
+    out
+}
+
+/// [`mask`], appended to `out`.
+pub fn mask_into(value: &str, out: &mut String) {
     let value = value.trim();
     if let Some((local, domain)) = value.split_once('@')
         && !local.is_empty()
         && !domain.is_empty()
         && !domain.contains('@')
     {
-        let first: String = local.chars().take(1).collect();
-        return format!("{first}***@{domain}");
+        if let Some(first) = local.chars().next() {
+            out.push(first);
+        }
+        out.push_str("***@");
+        out.push_str(domain);
+        return;
     }
-    let n = value.chars().count();
+    let n = char_count(value);
     let (head, tail) = match n {
-        0 => return String::new(),
+        0 => return,
         1 => (0, 0),
         2..=6 => (1, 0),
         7..=10 => (2, 2),
         _ => (3, 4),
     };
-    keep_ends(value, n, head, tail)
+    keep_ends_into(value, n, head, tail, out);
+}
+
+/// Characters of `value` (its length when it is ASCII).
+pub fn char_count(value: &str) -> usize {
+    if value.is_ascii() {
+        value.len()
+    } else {
+        value.chars().count()
+    }
 }
 
 /// `value` (of `n` characters) with all but the first `head` and last `tail` characters
 /// replaced by `*`: one pass, one allocation.
 pub fn keep_ends(value: &str, n: usize, head: usize, tail: usize) -> String {
     let mut out = String::with_capacity(value.len());
-    for (i, c) in value.chars().enumerate() {
-        out.push(if i < head || i + tail >= n { c } else { '*' });
-    }
+    keep_ends_into(value, n, head, tail, &mut out);
     out
+}
+
+/// [`keep_ends`], appended to `out`: the kept ends are copied as byte ranges.
+pub fn keep_ends_into(value: &str, n: usize, head: usize, tail: usize, out: &mut String) {
+    // Characters [a, b) become `*`.
+    let a = head.min(n);
+    let b = n.saturating_sub(tail).max(a);
+    if a == b {
+        out.push_str(value);
+        return;
+    }
+    let (start, end) = if value.len() == n {
+        (a, b)
+    } else {
+        let byte_at = |i: usize| value.char_indices().nth(i).map_or(value.len(), |(p, _)| p);
+        (byte_at(a), byte_at(b))
+    };
+    out.push_str(&value[..start]);
+    out.extend(std::iter::repeat_n('*', b - a));
+    out.push_str(&value[end..]);
 }
 
 /// Mask one value knowing its column's personal-data category (from the classifier):
 /// addresses keep only their first characters (province and city), birth dates their
 /// year, names their first character; anything else as [`mask`].
 pub fn mask_as(category: Option<&str>, value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    mask_as_into(category, value, &mut out);
+    out
+}
+
+/// [`mask_as`], appended to `out`.
+pub fn mask_as_into(category: Option<&str>, value: &str, out: &mut String) {
     let value = value.trim();
-    let n = value.chars().count();
+    let n = || char_count(value);
     match category {
-        Some("postal_address") => keep_ends(value, n, 6.min(n / 2), 0),
-        Some("date_of_birth") if n >= 8 => keep_ends(value, n, 4, 0),
-        Some("person_name") => keep_ends(value, n, 1.min(n), 0),
-        _ => mask(value),
+        Some("postal_address") => {
+            let n = n();
+            keep_ends_into(value, n, 6.min(n / 2), 0, out)
+        }
+        Some("date_of_birth") if n() >= 8 => keep_ends_into(value, n(), 4, 0, out),
+        Some("person_name") => {
+            let n = n();
+            keep_ends_into(value, n, 1.min(n), 0, out)
+        }
+        _ => mask_into(value, out),
     }
 }
 
@@ -78,6 +129,40 @@ mod tests {
         assert_eq!(mask("C00042"), "C*****");
         assert_eq!(mask("M"), "*");
         assert_eq!(mask(""), "");
+    }
+
+    /// The char-by-char definition the byte-range version must equal.
+    fn keep_ends_by_chars(value: &str, n: usize, head: usize, tail: usize) -> String {
+        value
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if i < head || i + tail >= n { c } else { '*' })
+            .collect()
+    }
+
+    #[test]
+    fn byte_ranges_equal_the_char_by_char_definition() {
+        for v in [
+            "",
+            "a",
+            "ab",
+            "abcdefghijk",
+            "张",
+            "张三丰",
+            "北京市朝阳区建国路88号",
+            "a张b三c",
+        ] {
+            let n = v.chars().count();
+            for head in 0..n + 2 {
+                for tail in 0..n + 2 {
+                    assert_eq!(
+                        keep_ends(v, n, head, tail),
+                        keep_ends_by_chars(v, n, head, tail),
+                        "{v} {head} {tail}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ use super::encrypt::{self, DecryptError};
 use super::generalize::generalize;
 use super::keys::Key;
 use super::policy::{self, Method};
+use super::verify::Sample;
 use super::{partial, tokenize};
 use crate::error::{Error, Origin, Result, RuleDiagnostic};
 use crate::source::{self, Input, InputFormat, SourceOptions};
@@ -208,42 +209,69 @@ impl Sink {
     }
 }
 
-/// One value through one method; `None` is null.
-fn apply(method: &Method, category: Option<&str>, key: Option<&Key>, v: &str) -> Option<String> {
+/// Per-column state of `encrypt`: nonces read from the OS in bulk, and the buffer that
+/// holds nonce || ciphertext || tag.
+#[derive(Default)]
+struct EncryptState {
+    nonces: Option<encrypt::Nonces>,
+    blob: Vec<u8>,
+}
+
+/// One value through one method, appended to `out`; `false` is null. (`shift` needs the
+/// record and is applied in [`mask_column`].)
+fn apply_into(
+    method: &Method,
+    category: Option<&str>,
+    key: Option<&Key>,
+    v: &str,
+    out: &mut String,
+    enc: &mut EncryptState,
+) -> bool {
     match method {
-        Method::Keep => Some(v.to_string()),
+        Method::Keep => out.push_str(v),
         Method::Partial {
             keep_first,
             keep_last,
-        } => Some(match (keep_first, keep_last, category) {
-            (None, None, Some("bank_card" | "credit_card" | "iban")) => keep_ends(v, 0, 4),
-            (None, None, Some("cn_resident_id")) => keep_ends(v, 6, 4),
-            (None, None, c) => partial::mask_as(c, v),
-            (f, l, _) => keep_ends(v, f.unwrap_or(0), l.unwrap_or(0)),
-        }),
-        Method::Redact { with } => with.clone(),
+        } => match (keep_first, keep_last, category) {
+            (None, None, Some("bank_card" | "credit_card" | "iban")) => keep_ends(v, 0, 4, out),
+            (None, None, Some("cn_resident_id")) => keep_ends(v, 6, 4, out),
+            (None, None, c) => partial::mask_as_into(c, v, out),
+            (f, l, _) => keep_ends(v, f.unwrap_or(0), l.unwrap_or(0), out),
+        },
+        Method::Redact { with } => match with {
+            Some(w) => out.push_str(w),
+            None => return false,
+        },
         Method::Tokenize { format_preserving } => {
-            let key = key?;
-            Some(if *format_preserving {
-                tokenize::token_preserving(key, v)
+            let Some(key) = key else { return false };
+            if *format_preserving {
+                tokenize::token_preserving_into(key, v, out)
             } else {
-                tokenize::token(key, v)
-            })
+                tokenize::token_into(key, v, out)
+            }
         }
-        Method::Encrypt => Some(encrypt::encrypt(key?, v)),
-        Method::Generalize(to) => generalize(to, v),
-        // Needs the record: applied in `mask` with the row's offset.
-        Method::Shift { .. } => None,
+        Method::Encrypt => {
+            let Some(key) = key else { return false };
+            let nonce = enc.nonces.get_or_insert_with(encrypt::Nonces::new).fresh();
+            encrypt::encrypt_into(key, v, &nonce, &mut enc.blob, out)
+        }
+        Method::Generalize(to) => match generalize(to, v) {
+            Some(g) => out.push_str(&g),
+            None => return false,
+        },
+        Method::Shift { .. } => return false,
     }
+    true
 }
 
 /// Keep `first` and `last` characters, `*` between (all `*` when too short).
-fn keep_ends(v: &str, first: usize, last: usize) -> String {
-    let n = v.chars().count();
+fn keep_ends(v: &str, first: usize, last: usize, out: &mut String) {
+    let n = partial::char_count(v);
     if first + last >= n {
-        return "*".repeat(n);
+        out.extend(std::iter::repeat_n('*', n));
+        return;
     }
-    partial::keep_ends(v, n, first, last)
+    partial::keep_ends_into(v, n, first, last, out)
 }
 
 fn as_text(array: &ArrayRef) -> Result<StringArray> {
@@ -251,62 +279,268 @@ fn as_text(array: &ArrayRef) -> Result<StringArray> {
     Ok(text.as_string::<i32>().clone())
 }
 
-/// Column `i` of `batch` through `method`, and how many values changed.
+/// A column's values as text, read in place (Parquet strings arrive as `Utf8View`);
+/// other types are cast to text.
+enum Text {
+    Utf8(StringArray),
+    Large(datafusion::arrow::array::LargeStringArray),
+    View(datafusion::arrow::array::StringViewArray),
+}
+
+impl Text {
+    fn of(array: &ArrayRef) -> Result<Text> {
+        Ok(match array.data_type() {
+            DataType::Utf8 => Text::Utf8(array.as_string::<i32>().clone()),
+            DataType::LargeUtf8 => Text::Large(array.as_string::<i64>().clone()),
+            DataType::Utf8View => Text::View(array.as_string_view().clone()),
+            _ => Text::Utf8(as_text(array)?),
+        })
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Text::Utf8(a) => a.len(),
+            Text::Large(a) => a.len(),
+            Text::View(a) => a.len(),
+        }
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> Option<&str> {
+        match self {
+            Text::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
+            Text::Large(a) => a.is_valid(i).then(|| a.value(i)),
+            Text::View(a) => a.is_valid(i).then(|| a.value(i)),
+        }
+    }
+}
+
+/// Rows after which a column's per-batch cache of results is dropped if fewer than one
+/// lookup in [`CACHE_MIN_HIT`] found a repeated value.
+const CACHE_PROBE_ROWS: usize = 1024;
+const CACHE_MIN_HIT: usize = 8;
+
+/// Column `i` of `batch` through `method`, and how many values changed. The output is
+/// built in place (one buffer for the batch, no `String` per value).
 fn mask_column(
     batch: &RecordBatch,
     i: usize,
     method: &Method,
     category: Option<&str>,
     key: Option<&Key>,
+    mut sample: Option<&mut Sample>,
 ) -> Result<(ArrayRef, u64)> {
     let col = batch.column(i);
     if *method == Method::Keep {
         return Ok((col.clone(), 0));
     }
-    let text = as_text(col)?;
+    let text = Text::of(col)?;
+    let n = text.len();
     // For shift: the record each row belongs to.
     let records = match method {
         Method::Shift { by, .. } => {
             let j = batch.schema().index_of(by).map_err(Error::internal)?;
-            Some(as_text(batch.column(j))?)
+            Some(Text::of(batch.column(j))?)
         }
         _ => None,
     };
+    let mut out = datafusion::arrow::array::StringBuilder::with_capacity(n, n * 24);
+    let mut scratch = String::new();
+    let mut enc = EncryptState::default();
     let mut changed = 0;
-    // Deterministic methods give the same output for the same value: compute each
-    // distinct value of the batch once (names, cities and statuses repeat a lot).
-    // Never for `encrypt` (equal ciphertexts would reveal equal values) or `shift`
-    // (the output depends on the record).
-    let cacheable = !matches!(method, Method::Encrypt | Method::Shift { .. });
-    let mut cache: hashbrown::HashMap<&str, Option<String>> = hashbrown::HashMap::new();
-    let out: StringArray = text
-        .iter()
-        .enumerate()
-        .map(|(row, v)| {
-            let v = v?;
-            let m = match (method, &records, key) {
-                (Method::Shift { days, .. }, Some(records), Some(key)) => {
-                    let record = records.is_valid(row).then(|| records.value(row));
-                    let o = super::shift::offset(key, record.unwrap_or(""), *days);
-                    super::shift::shift(v, o)
+    // Deterministic methods give the same output for the same value: a value repeated
+    // within the batch (names, cities) is computed once, its result copied from the
+    // row that first had it. Only where that is dearer than a hash lookup (tokens,
+    // generalize), and dropped for a batch whose values hardly repeat. Never for
+    // `encrypt` (equal ciphertexts would reveal equal values) or `shift` (the output
+    // depends on the record).
+    let mut use_cache = matches!(method, Method::Tokenize { .. } | Method::Generalize(_));
+    // value -> byte range of its result in `out` (None: null).
+    let mut cache: hashbrown::HashMap<&str, Option<(usize, usize)>> = hashbrown::HashMap::new();
+    let mut hits = 0;
+    for row in 0..n {
+        if use_cache && row == CACHE_PROBE_ROWS && hits * CACHE_MIN_HIT < row {
+            use_cache = false;
+            cache = hashbrown::HashMap::new();
+        }
+        let Some(v) = text.get(row) else {
+            out.append_null();
+            continue;
+        };
+        if use_cache && let Some(prev) = cache.get(v) {
+            hits += 1;
+            match *prev {
+                Some((start, end)) => {
+                    scratch.clear();
+                    scratch.push_str(
+                        std::str::from_utf8(&out.values_slice()[start..end])
+                            .map_err(Error::internal)?,
+                    );
+                    if scratch != v {
+                        changed += 1;
+                    }
+                    out.append_value(&scratch);
                 }
-                _ if cacheable => cache
-                    .entry(v)
-                    .or_insert_with(|| apply(method, category, key, v))
-                    .clone(),
-                _ => apply(method, category, key, v),
-            };
-            if m.as_deref() != Some(v) {
+                None => {
+                    changed += 1;
+                    out.append_null();
+                }
+            }
+            continue;
+        }
+        scratch.clear();
+        let valid = match (method, &records, key) {
+            (Method::Shift { days, .. }, Some(records), Some(key)) => {
+                let o = super::shift::offset(key, records.get(row).unwrap_or(""), *days);
+                match super::shift::shift(v, o) {
+                    Some(s) => {
+                        scratch.push_str(&s);
+                        true
+                    }
+                    None => false,
+                }
+            }
+            _ => apply_into(method, category, key, v, &mut scratch, &mut enc),
+        };
+        if valid {
+            if scratch != v {
                 changed += 1;
             }
-            m
-        })
-        .collect();
-    Ok((Arc::new(out), changed))
+            if use_cache {
+                let start = out.values_slice().len();
+                cache.insert(v, Some((start, start + scratch.len())));
+            }
+            // Verification sees each distinct output once (a cache hit repeats a value
+            // the sample has already been offered).
+            if let Some(sample) = sample.as_deref_mut() {
+                sample.offer(&scratch);
+            }
+            out.append_value(&scratch);
+        } else {
+            changed += 1;
+            if use_cache {
+                cache.insert(v, None);
+            }
+            out.append_null();
+        }
+    }
+    Ok((Arc::new(out.finish()), changed))
 }
 
-/// Mask one extract by a policy. With `dry_run`, only the plan is returned.
-pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
+/// The methods of one run, column by column, applied batch by batch.
+#[derive(Debug, Clone)]
+pub struct Masker {
+    methods: Vec<Method>,
+    categories: Vec<Option<String>>,
+    key: Option<Key>,
+}
+
+impl Masker {
+    pub fn new(methods: Vec<Method>, categories: Vec<Option<String>>, key: Option<Key>) -> Self {
+        Masker {
+            methods,
+            categories,
+            key,
+        }
+    }
+
+    pub fn methods(&self) -> &[Method] {
+        &self.methods
+    }
+
+    /// Every column of `batch` through its method (kept columns as they are), and how
+    /// many values of each changed. `threads`: the masked columns on separate threads.
+    /// `samples`: per column, the verification sample to offer its output to.
+    pub fn mask_batch(
+        &self,
+        batch: &RecordBatch,
+        threads: bool,
+        samples: Option<&mut [Option<Sample>]>,
+    ) -> Result<(Vec<ArrayRef>, Vec<u64>)> {
+        let n = self.methods.len();
+        let mut none: Vec<Option<Sample>> = Vec::new();
+        let samples: &mut [Option<Sample>] = match samples {
+            Some(s) => s,
+            None => {
+                none.resize_with(n, || None);
+                &mut none
+            }
+        };
+        let one = |i: usize, sample: Option<&mut Sample>| {
+            mask_column(
+                batch,
+                i,
+                &self.methods[i],
+                self.categories[i].as_deref(),
+                self.key.as_ref(),
+                sample,
+            )
+        };
+        let results: Vec<Result<(ArrayRef, u64)>> = if threads {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = samples
+                    .iter_mut()
+                    .enumerate()
+                    .map(|(i, sample)| {
+                        // Kept columns are passed through: no thread for them.
+                        if self.methods[i] == Method::Keep {
+                            Err(one(i, None))
+                        } else {
+                            Ok(scope.spawn(move || one(i, sample.as_mut())))
+                        }
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| match h {
+                        Err(r) => r,
+                        Ok(h) => h
+                            .join()
+                            .unwrap_or_else(|_| Err(Error::internal("a masking thread panicked"))),
+                    })
+                    .collect()
+            })
+        } else {
+            samples
+                .iter_mut()
+                .enumerate()
+                .map(|(i, sample)| one(i, sample.as_mut()))
+                .collect()
+        };
+        let mut arrays = Vec::with_capacity(results.len());
+        let mut changed = Vec::with_capacity(results.len());
+        for r in results {
+            let (a, n) = r?;
+            arrays.push(a);
+            changed.push(n);
+        }
+        Ok((arrays, changed))
+    }
+}
+
+/// Every batch of `data` as `mask` reads it (for benchmarks: the whole file in memory).
+pub async fn read_batches(data: &str, opts: &SourceOptions) -> Result<Vec<RecordBatch>> {
+    let input = one_input(data, opts)?;
+    let mut out = Vec::new();
+    for_each_batch(&input, opts, |b, _| {
+        out.push(b);
+        Ok(())
+    })
+    .await?;
+    Ok(out)
+}
+
+/// What `mask` will do: the summary so far (columns, categories, methods) and the
+/// masker.
+pub struct Plan {
+    pub summary: MaskSummary,
+    pub masker: Masker,
+    input: Input,
+}
+
+/// Classify the input (one full scan) and decide every column's method; loads the key
+/// when one is needed and this is not a dry run.
+pub async fn plan(opts: &MaskOptions) -> Result<Plan> {
     let policy = policy::load(&opts.policy)?;
     let input = one_input(&opts.data, &opts.source)?;
     if opts.output.exists()
@@ -380,7 +614,7 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
     } else {
         None
     };
-    let mut summary = MaskSummary {
+    let summary = MaskSummary {
         input: input.path.display().to_string(),
         output: None,
         rows: 0,
@@ -388,44 +622,44 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
         policy_sha256: policy.sha256.clone(),
         columns,
     };
+    let categories: Vec<Option<String>> =
+        summary.columns.iter().map(|c| c.category.clone()).collect();
+    Ok(Plan {
+        summary,
+        masker: Masker::new(methods, categories, key),
+        input,
+    })
+}
+
+/// Mask one extract by a policy. With `dry_run`, only the plan is returned.
+pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
+    let Plan {
+        mut summary,
+        masker,
+        input,
+    } = plan(opts).await?;
     if opts.dry_run {
         return Ok(summary);
     }
-
+    let methods = masker.methods();
+    // Verification samples, taken from the output as it is written: only for columns
+    // whose values the methods wrote and that are not pseudonyms by design.
+    let mut samples: Vec<Option<Sample>> = summary
+        .columns
+        .iter()
+        .zip(methods)
+        .map(|(c, m)| (*m != Method::Keep && !is_pseudonym(&c.method)).then(Sample::default))
+        .collect();
     let mut sink: Option<(Sink, SchemaRef)> = None;
     let metadata = [
-        ("steward.policy_sha256", policy.sha256.clone()),
-        (
-            "steward.key_id",
-            key.as_ref().map(|k| k.id().to_string()).unwrap_or_default(),
-        ),
+        ("steward.policy_sha256", summary.policy_sha256.clone()),
+        ("steward.key_id", summary.key_id.clone().unwrap_or_default()),
     ];
     for_each_batch(&input, &opts.source, |batch, _| {
         // Columns are independent: mask them on separate threads.
-        let categories: Vec<Option<String>> =
-            summary.columns.iter().map(|c| c.category.clone()).collect();
-        let results: Vec<Result<(ArrayRef, u64)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = methods
-                .iter()
-                .enumerate()
-                .map(|(i, method)| {
-                    let (batch, key, category) = (&batch, key.as_ref(), categories[i].as_deref());
-                    scope.spawn(move || mask_column(batch, i, method, category, key))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err(Error::internal("a masking thread panicked")))
-                })
-                .collect()
-        });
-        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
-        for (i, r) in results.into_iter().enumerate() {
-            let (array, changed) = r?;
-            summary.columns[i].values_changed += changed;
-            arrays.push(array);
+        let (arrays, changed) = masker.mask_batch(&batch, true, Some(&mut samples))?;
+        for (c, n) in summary.columns.iter_mut().zip(changed) {
+            c.values_changed += n;
         }
         let schema = match &sink {
             Some((_, s)) => s.clone(),
@@ -434,7 +668,7 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
                     .schema()
                     .fields()
                     .iter()
-                    .zip(&methods)
+                    .zip(methods)
                     .map(|(f, m)| match m {
                         Method::Keep => f.as_ref().clone(),
                         _ => Field::new(f.name(), DataType::Utf8, true),
@@ -444,7 +678,7 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
                 let unique: Vec<String> = s
                     .fields()
                     .iter()
-                    .zip(&methods)
+                    .zip(methods)
                     .filter(|(_, m)| matches!(m, Method::Tokenize { .. } | Method::Encrypt))
                     .map(|(f, _)| f.name().clone())
                     .collect();
@@ -466,42 +700,33 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
     };
     let tmp = sink.close()?;
 
-    // Verify: classify the output, still under its temporary name (so an interrupted
-    // verification leaves nothing behind); a column meant to be protected (or left in
-    // clear by auto) that is still detected is a leak. Tokens and ciphertexts are
-    // pseudonyms by design and are not re-checked; a column the policy keeps on purpose
-    // is not a leak.
-    let out_format = InputFormat::from_path(&opts.output);
-    let check = crate::scan::scan(&crate::scan::ScanOptions {
-        data: vec![tmp.path().display().to_string()],
-        source: SourceOptions {
-            format: out_format,
-            ..Default::default()
-        },
-        samples: 0,
-        profile: false,
-        ..Default::default()
-    })
-    .await?;
-    for c in summary.columns.iter_mut() {
-        // Matched by name: an NDJSON reader need not keep the column order.
-        let Some(out) = check.datasets[0]
-            .columns
-            .iter()
-            .find(|o| o.name == c.column)
-        else {
-            continue;
-        };
-        let pseudonym = c.method.starts_with("tokenize") || c.method == "encrypt";
+    // Verify, with the output still under its temporary name (so an interrupted run
+    // leaves nothing behind): every column of the output is classified. A column the
+    // methods wrote is classified from the sample of its output values taken as they
+    // were written (the same bottom-k sample a scan of the output would take); a kept
+    // column is written unchanged, so its classification is the input's, from planning.
+    // A column meant to be protected (or left in clear by auto) that is still detected
+    // is a leak. Tokens and ciphertexts are pseudonyms by design and are not re-checked;
+    // a column the policy keeps on purpose is not a leak.
+    for (c, sample) in summary.columns.iter_mut().zip(samples) {
         let kept_on_purpose = c.explicit && c.method == "keep";
-        if !pseudonym && !kept_on_purpose {
-            c.still_detected = out.classification.as_ref().and_then(|k| k.category.clone());
+        if is_pseudonym(&c.method) || kept_on_purpose {
+            continue;
         }
+        c.still_detected = match sample {
+            Some(sample) => sample.category(&c.column),
+            None => c.category.clone(),
+        };
     }
     crate::output::persist(tmp, &opts.output)?;
     summary.output = Some(opts.output.display().to_string());
     write_manifest(&opts.output, &summary)?;
     Ok(summary)
+}
+
+/// Tokens and ciphertexts: pseudonyms by design, not re-checked by verification.
+fn is_pseudonym(method: &str) -> bool {
+    method.starts_with("tokenize") || method == "encrypt"
 }
 
 /// `<output>.steward.json`: policy hash, key id and per-column methods and counts.
@@ -559,13 +784,20 @@ pub async fn unmask(opts: &UnmaskOptions) -> Result<Vec<(String, u64)>> {
         for (i, f) in schema.fields().iter().enumerate() {
             let col = batch.column(i);
             let selected = opts.columns.as_ref().is_none_or(|c| c.contains(f.name()));
-            let Some(text) = col.as_string_opt::<i32>().filter(|_| selected) else {
+            // Text of any layout (Parquet strings arrive as `Utf8View`); other types
+            // cannot hold ciphertexts.
+            let is_text = matches!(
+                col.data_type(),
+                DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+            );
+            if !(selected && is_text) {
                 arrays.push(col.clone());
                 fields.push(f.as_ref().clone());
                 continue;
-            };
+            }
+            let text = Text::of(col)?;
             let mut out = Vec::with_capacity(text.len());
-            for (r, v) in text.iter().enumerate() {
+            for (r, v) in (0..text.len()).map(|r| (r, text.get(r))) {
                 let plain = match v {
                     Some(v) if v.starts_with(encrypt::PREFIX) => {
                         counts[i].1 += 1;
@@ -595,7 +827,7 @@ pub async fn unmask(opts: &UnmaskOptions) -> Result<Vec<(String, u64)>> {
                 out.push(plain);
             }
             arrays.push(Arc::new(StringArray::from(out)) as ArrayRef);
-            fields.push(f.as_ref().clone());
+            fields.push(Field::new(f.name(), DataType::Utf8, f.is_nullable()));
         }
         let schema: SchemaRef = Arc::new(Schema::new(fields));
         let b = RecordBatch::try_new(schema.clone(), arrays).map_err(Error::internal)?;

@@ -37,6 +37,20 @@ fn encrypt_then_unmask_gives_back_the_input_byte_for_byte() {
 }
 
 #[test]
+fn encrypted_parquet_unmasks_back_to_the_values() {
+    // Parquet text is read back as Utf8View: unmask must decrypt it too.
+    let t = CliTest::new();
+    t.write("all.yaml", ALL_ENCRYPTED);
+    let r = mask_with(&t, "fixtures/customers.csv", "all.yaml", "enc.parquet");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = keyed(&t, &["unmask", "enc.parquet", "--output", "back.csv"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let back = std::fs::read_to_string(t.path("back.csv")).unwrap();
+    assert!(!back.contains("enc:v1:"), "{back}");
+    assert!(back.contains("13919068179") && back.contains("李芳"));
+}
+
+#[test]
 fn wrong_key_and_tampered_values_fail_cleanly_with_no_output() {
     let t = CliTest::new();
     t.write("all.yaml", ALL_ENCRYPTED);
@@ -155,6 +169,41 @@ fn auto_leaves_no_detectable_personal_column_in_every_output_format() {
         "x.csv",
     ]);
     assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("LEAK: still cn_mobile"), "{}", r.stdout);
+}
+
+#[test]
+fn verification_still_catches_clear_columns_in_every_output_format() {
+    let t = CliTest::new();
+    // A masked column whose method leaves a real mobile number in every row, and a
+    // personal column the policy does not mention (kept in clear): both are leaks,
+    // whether the output is CSV, Parquet or NDJSON.
+    t.write(
+        "weak.yaml",
+        "version: 1\ncolumns:\n  name: partial\n  mobile: { method: redact, with: \"13812346138\" }\n",
+    );
+    for out in ["weak.csv", "weak.parquet", "weak.ndjson"] {
+        let r = mask_with(&t, "fixtures/customers.csv", "weak.yaml", out);
+        assert_eq!(r.code, 1, "{out}: {}{}", r.stdout, r.stderr);
+        let mobile = r.stdout.lines().find(|l| l.contains(" mobile ")).unwrap();
+        assert!(
+            mobile.contains("LEAK: still cn_mobile"),
+            "{out}: {}",
+            r.stdout
+        );
+        let email = r.stdout.lines().find(|l| l.contains(" email ")).unwrap();
+        assert!(email.contains("LEAK: still email"), "{out}: {}", r.stdout);
+        let name = r.stdout.lines().find(|l| l.contains(" name ")).unwrap();
+        assert!(!name.contains("LEAK"), "{out}: {}", r.stdout);
+    }
+    // The same from a Parquet input (typed columns).
+    let r = mask_with(
+        &t,
+        "fixtures/customers.parquet",
+        "weak.yaml",
+        "weak2.parquet",
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("LEAK: still cn_mobile"), "{}", r.stdout);
 }
 

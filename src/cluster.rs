@@ -113,11 +113,10 @@ mod ballista_impl {
         let state = state(config(), memory_limit)?;
         let ctx = match cluster {
             Cluster::Standalone { executors } => {
-                let addr = ballista_scheduler::standalone::new_standalone_scheduler_from_state(
-                    &state,
-                )
-                .await
-                .map_err(|e| unavailable("cannot start the standalone scheduler", e))?;
+                let addr =
+                    ballista_scheduler::standalone::new_standalone_scheduler_from_state(&state)
+                        .await
+                        .map_err(|e| unavailable("cannot start the standalone scheduler", e))?;
                 let url = format!("http://localhost:{}", addr.port());
                 let client = loop {
                     match SchedulerGrpcClient::connect(url.clone()).await {
@@ -229,6 +228,9 @@ mod tests {
             })
         );
         let err = parse("http://u:pw@x").unwrap_err();
-        assert!(err.contains("df://host:port") && !err.contains("pw"), "{err}");
+        assert!(
+            err.contains("df://host:port") && !err.contains("pw"),
+            "{err}"
+        );
     }
 }

@@ -702,9 +702,7 @@ fn run_cluster(command: ClusterCommand) -> steward::Result<Outcome> {
                 .rsplit_once(':')
                 .and_then(|(h, p)| Some((h.to_string(), p.parse::<u16>().ok()?)))
                 .ok_or_else(|| {
-                    Error::Usage(format!(
-                        "--scheduler '{scheduler}': expected host:port"
-                    ))
+                    Error::Usage(format!("--scheduler '{scheduler}': expected host:port"))
                 })?;
             let vcores = vcores
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));

@@ -9,10 +9,23 @@ use super::sources::{scan_json, verdicts};
 fn standalone_cluster_scores_like_the_local_engine() {
     let t = CliTest::new();
     let runs: [&[&str]; 3] = [
-        &["fixtures/customers.csv", "--rules", "rules/customer-core.yaml"],
-        &["fixtures/customers.parquet", "--rules", "rules/customer-core.yaml"],
+        &[
+            "fixtures/customers.csv",
+            "--rules",
+            "rules/customer-core.yaml",
+        ],
+        &[
+            "fixtures/customers.parquet",
+            "--rules",
+            "rules/customer-core.yaml",
+        ],
         // A reference check across datasets is a join on the cluster.
-        &["fixtures/orders.parquet", "fixtures/customers.csv", "--rules", "rules/"],
+        &[
+            "fixtures/orders.parquet",
+            "fixtures/customers.csv",
+            "--rules",
+            "rules/",
+        ],
     ];
     for args in runs {
         let (code, local, _) = scan_json(&t, args);
@@ -40,7 +53,11 @@ fn steward_own_readers_are_refused_on_a_cluster() {
         "--no-audit",
     ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("convert the file to UTF-8"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("convert the file to UTF-8"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[cfg(not(feature = "ballista"))]
@@ -64,7 +81,18 @@ fn without_the_feature_cluster_is_a_usage_error() {
 #[test]
 fn bad_cluster_specs_are_usage_errors() {
     let t = CliTest::new();
-    let r = t.run(&["scan", "fixtures/customers.csv", "--rules", "rules/", "--cluster", "http://u:pw@x"]);
+    let r = t.run(&[
+        "scan",
+        "fixtures/customers.csv",
+        "--rules",
+        "rules/",
+        "--cluster",
+        "http://u:pw@x",
+    ]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("df://host:port") && !r.stderr.contains("pw@"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("df://host:port") && !r.stderr.contains("pw@"),
+        "{}",
+        r.stderr
+    );
 }

@@ -83,19 +83,35 @@ fn a_prefix_of_parts_is_one_dataset() {
     t.write("lake/customers/_SUCCESS", "");
     let (_, local, _) = scan_json(
         &t,
-        &["fixtures/customers.csv", "--rules", "rules/customer-core.yaml"],
+        &[
+            "fixtures/customers.csv",
+            "--rules",
+            "rules/customer-core.yaml",
+        ],
     );
     let url = format!("{}/", file_url(&t, "lake/customers"));
     let (code, remote, stderr) = scan_json(
         &t,
-        &[&url, "--input-format", "csv", "--rules", "rules/customer-core.yaml"],
+        &[
+            &url,
+            "--input-format",
+            "csv",
+            "--rules",
+            "rules/customer-core.yaml",
+        ],
     );
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(verdicts(&local), verdicts(&remote));
     assert_eq!(remote["run"]["inputs"][0]["bytes"], bytes);
 
     // A prefix has no extension to go by.
-    let r = t.run(&["scan", &url, "--rules", "rules/customer-core.yaml", "--no-audit"]);
+    let r = t.run(&[
+        "scan",
+        &url,
+        "--rules",
+        "rules/customer-core.yaml",
+        "--no-audit",
+    ]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--input-format"), "{}", r.stderr);
 }
@@ -104,9 +120,19 @@ fn a_prefix_of_parts_is_one_dataset() {
 fn missing_objects_are_input_errors() {
     let t = CliTest::new();
     let url = format!("{}?token=hunter2", file_url(&t, "fixtures/nope.csv"));
-    let r = t.run(&["scan", &url, "--rules", "rules/customer-core.yaml", "--no-audit"]);
+    let r = t.run(&[
+        "scan",
+        &url,
+        "--rules",
+        "rules/customer-core.yaml",
+        "--no-audit",
+    ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("nope.csv") && r.stderr.contains("not found"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("nope.csv") && r.stderr.contains("not found"),
+        "{}",
+        r.stderr
+    );
     assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
     assert!(r.stdout.is_empty());
 }

@@ -14,11 +14,7 @@ pub(super) fn first_problem(input: &Input, encoding: TextEncoding) -> Option<(u6
     let file = std::fs::File::open(&input.path).ok()?;
     match input.format {
         InputFormat::Csv | InputFormat::Tsv => {
-            let delimiter = if input.format == InputFormat::Tsv {
-                b'\t'
-            } else {
-                b','
-            };
+            let delimiter = input.format.delimiter();
             let reader: Box<dyn Read> = match encoding.encoding() {
                 Some(enc) => Box::new(
                     encoding_rs_io::DecodeReaderBytesBuilder::new()

@@ -47,6 +47,15 @@ impl InputFormat {
         }
     }
 
+    /// The field delimiter of CSV and TSV.
+    pub fn delimiter(self) -> u8 {
+        if self == InputFormat::Tsv {
+            b'\t'
+        } else {
+            b','
+        }
+    }
+
     pub fn from_path(path: &Path) -> Option<InputFormat> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         Some(match ext.as_str() {
@@ -381,11 +390,7 @@ pub async fn register(
     let table_ref = TableReference::bare(table);
     let result = match input.format {
         InputFormat::Csv | InputFormat::Tsv => {
-            let delimiter = if input.format == InputFormat::Tsv {
-                b'\t'
-            } else {
-                b','
-            };
+            let delimiter = input.format.delimiter();
             if let Some(encoding) = opts.encoding.encoding() {
                 if opts.distributed {
                     return Err(Error::Usage(format!(
@@ -486,11 +491,7 @@ async fn register_remote(
     let url = loc.table_url.as_str();
     let result = match input.format {
         InputFormat::Csv | InputFormat::Tsv => {
-            let delimiter = if input.format == InputFormat::Tsv {
-                b'\t'
-            } else {
-                b','
-            };
+            let delimiter = input.format.delimiter();
             let options = CsvReadOptions::new()
                 .has_header(true)
                 .delimiter(delimiter)

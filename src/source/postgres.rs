@@ -621,31 +621,6 @@ fn describe_source_error(e: &tokio_postgres::Error, source: &Source) -> String {
     }
 }
 
-/// Replace quoted text (where a server message would put a value) with `…`.
-fn scrub_values(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut quote: Option<char> = None;
-    for c in message.chars() {
-        match quote {
-            Some(q) if c == q => {
-                out.push('…');
-                out.push(c);
-                quote = None;
-            }
-            Some(_) => {}
-            None if c == '\'' || c == '"' => {
-                out.push(c);
-                quote = Some(c);
-            }
-            None => out.push(c),
-        }
-    }
-    if quote.is_some() {
-        out.push('…');
-    }
-    out
-}
-
 /// An error while rows stream, as DataFusion carries it: the redacted URL and a
 /// message without the password or any quoted value.
 #[derive(Debug)]
@@ -1205,7 +1180,7 @@ impl ExecutionPlan for PostgresExec {
                 .map_err(|e| {
                     fail(format!(
                         "the query failed: {}",
-                        scrub_values(&error_chain(&e))
+                        super::diagnose::scrub(&error_chain(&e))
                     ))
                 })?;
             let mut rows = std::pin::pin!(rows);
@@ -1214,7 +1189,7 @@ impl ExecutionPlan for PostgresExec {
                 let row = row.map_err(|e| {
                     fail(format!(
                         "reading rows failed: {}",
-                        scrub_values(&error_chain(&e))
+                        super::diagnose::scrub(&error_chain(&e))
                     ))
                 })?;
                 batch.push(&row, &names).map_err(fail)?;

@@ -36,6 +36,7 @@ pub fn install() -> Result<()> {
     Ok(())
 }
 
+/// The signal received so far, if any.
 fn received() -> Option<&'static str> {
     let sig = SIGNAL.get()?.load(Ordering::SeqCst) as i32;
     match sig {
@@ -78,6 +79,15 @@ pub async fn guarded<T>(
     match received() {
         Some(sig) => Err(Error::Interrupted(sig)),
         None => Ok(out),
+    }
+}
+
+/// `Error::Interrupted` when a signal has arrived: checked before an output is renamed
+/// into place (`output::persist`), so the caller drops its temporary file instead.
+pub fn check() -> Result<()> {
+    match received() {
+        Some(sig) => Err(Error::Interrupted(sig)),
+        None => Ok(()),
     }
 }
 

@@ -36,8 +36,12 @@ pub fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
         .map_err(fail)
 }
 
-/// Flush a file made by [`temp_beside`] to disk and rename it to `path`.
+/// Flush a file made by [`temp_beside`] to disk and rename it to `path`. Once SIGINT or
+/// SIGTERM has arrived nothing is renamed into place (the temporary file is dropped and
+/// the run ends as interrupted): a command's synchronous tail, after its last await,
+/// cannot commit an output the run then reports as interrupted.
 pub fn persist(mut tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
+    crate::interrupt::check()?;
     let fail = output_error(path);
     tmp.flush().map_err(&fail)?;
     tmp.as_file().sync_all().map_err(&fail)?;

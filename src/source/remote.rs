@@ -100,11 +100,8 @@ pub fn parse(arg: &str) -> Result<(Kind, SecretUrl, url::Url)> {
 }
 
 fn built_with(feature: &str) -> bool {
-    match feature {
-        "object-store" => cfg!(feature = "object-store"),
-        "postgres" => cfg!(feature = "postgres"),
-        _ => false,
-    }
+    (feature == "object-store" && cfg!(feature = "object-store"))
+        || (feature == "postgres" && cfg!(feature = "postgres"))
 }
 
 /// Query parameters whose values are secrets (compared lower-case): passwords, presigned

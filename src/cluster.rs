@@ -85,20 +85,7 @@ mod ballista_impl {
 
     /// A state holding steward's functions, for a scheduler or executor.
     fn state(config: SessionConfig, memory_limit: Option<usize>) -> Result<SessionState> {
-        let ctx = match memory_limit {
-            None => SessionContext::new_with_config(config),
-            Some(bytes) => {
-                let runtime = datafusion::execution::runtime_env::RuntimeEnvBuilder::new()
-                    .with_memory_pool(Arc::new(
-                        datafusion::execution::memory_pool::FairSpillPool::new(bytes),
-                    ))
-                    .build_arc()
-                    .map_err(Error::internal)?;
-                SessionContext::new_with_config_rt(config, runtime)
-            }
-        };
-        crate::scan::register_functions(&ctx);
-        Ok(ctx.state())
+        crate::scan::context(config, memory_limit).map(|ctx| ctx.state())
     }
 
     fn unavailable(what: &str, e: impl std::fmt::Display) -> Error {

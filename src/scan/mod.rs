@@ -332,7 +332,15 @@ fn resolve_as_of(cli: Option<NaiveDate>, rules: &RuleSet) -> Result<NaiveDate> {
 }
 
 fn session(memory_limit: Option<usize>) -> Result<SessionContext> {
-    let config = SessionConfig::new().with_information_schema(false);
+    context(
+        SessionConfig::new().with_information_schema(false),
+        memory_limit,
+    )
+}
+
+/// A context with `config`, a memory pool of `memory_limit` bytes (if any) and every
+/// function a scan plan calls. Cluster schedulers and executors start from it too.
+pub fn context(config: SessionConfig, memory_limit: Option<usize>) -> Result<SessionContext> {
     let ctx = match memory_limit {
         None => SessionContext::new_with_config(config),
         Some(bytes) => {
@@ -352,7 +360,8 @@ fn session(memory_limit: Option<usize>) -> Result<SessionContext> {
 }
 
 /// Every SQL function a scan plan can call: the rule functions (`cn_id_valid`, ...) and
-/// the scan's own aggregates. Cluster executors register the same set.
+/// the scan's own aggregates. A Ballista client registers them again after its state
+/// upgrade (which replaces function lists).
 pub fn register_functions(ctx: &SessionContext) {
     crate::udf::register_all(ctx);
     ctx.register_udaf(sample::udaf());

@@ -387,7 +387,7 @@ pub async fn register(
     let path = input.path.to_str().ok_or_else(|| {
         Error::Usage(format!("{}: path is not valid UTF-8", input.path.display()))
     })?;
-    let table_ref = TableReference::bare(table);
+    let ext = extension_of(&input.path);
     let result = match input.format {
         InputFormat::Csv | InputFormat::Tsv => {
             let delimiter = input.format.delimiter();
@@ -405,41 +405,71 @@ pub async fn register(
                     delimiter,
                     text_columns,
                 )?;
-                ctx.register_table(table_ref, Arc::new(provider))
+                ctx.register_table(TableReference::bare(table), Arc::new(provider))
                     .map(|_| ())
             } else {
-                let ext = extension_of(&input.path);
                 let file = std::fs::File::open(&input.path)
                     .map_err(|e| Error::data(&input.path, format!("cannot read: {e}")))?;
                 let schema = infer_csv_schema(&input.path, file, delimiter, text_columns)
                     .map_err(|e| located(input, opts, e))?;
-                let options = CsvReadOptions::new()
-                    .has_header(true)
-                    .delimiter(delimiter)
-                    .file_extension(&ext)
-                    .schema(&schema);
-                ctx.register_csv(table_ref, path, options).await
+                register_listing(ctx, table, path, input.format, &ext, Some(&schema), opts).await
             }
         }
         InputFormat::Parquet => {
             check_parquet_footer(&input.path, meta.len())?;
-            let ext = extension_of(&input.path);
-            let options = ParquetReadOptions::default().file_extension(&ext);
-            match ctx.register_parquet(table_ref, path, options).await {
-                Ok(()) if !opts.distributed => spread_batches(ctx, table).await,
-                other => other,
-            }
+            register_listing(ctx, table, path, input.format, &ext, None, opts).await
         }
         InputFormat::Json => {
-            let ext = extension_of(&input.path);
-            let options = JsonReadOptions::default()
-                .file_extension(&ext)
-                .schema_infer_max_records(SAMPLE_ROWS);
-            ctx.register_json(table_ref, path, options).await
+            register_listing(ctx, table, path, input.format, &ext, None, opts).await
         }
         InputFormat::Postgres => return Err(Error::internal("a postgres input without a URL")),
     };
     result.map_err(|e| read_error(input, opts, &e))
+}
+
+/// Register `location` (a local path or an object-store URL) as a DataFusion listing
+/// table of `format`: the one place files and objects become tables. CSV/TSV is read
+/// with `csv_schema` (steward infers it itself); Parquet batches are spread over the
+/// cores unless the table is for a cluster.
+async fn register_listing(
+    ctx: &SessionContext,
+    table: &str,
+    location: &str,
+    format: InputFormat,
+    ext: &str,
+    csv_schema: Option<&datafusion::arrow::datatypes::Schema>,
+    opts: &SourceOptions,
+) -> datafusion::error::Result<()> {
+    let table_ref = TableReference::bare(table);
+    match format {
+        InputFormat::Csv | InputFormat::Tsv => {
+            let mut options = CsvReadOptions::new()
+                .has_header(true)
+                .delimiter(format.delimiter())
+                .file_extension(ext);
+            if let Some(schema) = csv_schema {
+                options = options.schema(schema);
+            }
+            ctx.register_csv(table_ref, location, options).await
+        }
+        InputFormat::Parquet => {
+            let options = ParquetReadOptions::default().file_extension(ext);
+            ctx.register_parquet(table_ref, location, options).await?;
+            if opts.distributed {
+                return Ok(());
+            }
+            spread_batches(ctx, table).await
+        }
+        InputFormat::Json => {
+            let options = JsonReadOptions::default()
+                .file_extension(ext)
+                .schema_infer_max_records(SAMPLE_ROWS);
+            ctx.register_json(table_ref, location, options).await
+        }
+        InputFormat::Postgres => Err(datafusion::error::DataFusionError::Internal(
+            "a postgres input is not a listing table".into(),
+        )),
+    }
 }
 
 /// Register a URL input: a PostgreSQL table, or objects read through an object store.
@@ -487,56 +517,36 @@ async fn register_remote(
     } else {
         extension_of(Path::new(loc.table_url.as_str()))
     };
-    let table_ref = TableReference::bare(table);
     let url = loc.table_url.as_str();
     let result = match input.format {
         InputFormat::Csv | InputFormat::Tsv => {
-            let delimiter = input.format.delimiter();
-            let options = CsvReadOptions::new()
-                .has_header(true)
-                .delimiter(delimiter)
-                .file_extension(&ext)
-                .schema_infer_max_records(SAMPLE_ROWS);
             // Infer from the first rows of the first object, as for a local file (per-
             // object inference would disagree between parts), then read `text_columns`
             // (and empty ones) as text.
             let first = format!("{}{}", loc.base.as_str(), objects[0].location);
             let probe = CsvReadOptions::new()
                 .has_header(true)
-                .delimiter(delimiter)
+                .delimiter(input.format.delimiter())
                 .file_extension(&ext)
                 .schema_infer_max_records(SAMPLE_ROWS);
             match ctx.read_csv(first.as_str(), probe).await {
                 Ok(df) => {
                     let schema = text_schema(df.schema().as_arrow(), text_columns);
-                    ctx.register_csv(table_ref, url, options.schema(&schema))
-                        .await
+                    register_listing(ctx, table, url, input.format, &ext, Some(&schema), opts).await
                 }
                 Err(e) => Err(e),
             }
         }
         InputFormat::Parquet => {
             store::check_parquet_footers(input, &loc, &objects).await?;
-            let options = ParquetReadOptions::default().file_extension(&ext);
-            match ctx.register_parquet(table_ref, url, options).await {
-                Ok(()) if !opts.distributed => spread_batches(ctx, table).await,
-                other => other,
-            }
+            register_listing(ctx, table, url, input.format, &ext, None, opts).await
         }
         InputFormat::Json => {
-            let options = JsonReadOptions::default()
-                .file_extension(&ext)
-                .schema_infer_max_records(SAMPLE_ROWS);
-            ctx.register_json(table_ref, url, options).await
+            register_listing(ctx, table, url, input.format, &ext, None, opts).await
         }
         InputFormat::Postgres => return Err(Error::internal("postgres input in a store")),
     };
-    result.map_err(|e| {
-        Error::data(
-            &input.path,
-            remote::redact(&diagnose::scrub(&e.to_string())),
-        )
-    })
+    result.map_err(|e| Error::data(&input.path, store::message(&e)))
 }
 
 /// `schema` with the columns at `text_columns`, and columns of type `Null`, as text.

@@ -54,12 +54,8 @@ pub fn locate(input: &Input) -> Result<Location> {
         };
         (base, cloud_store(&scheme, &url, &shown)?)
     };
-    let base = ObjectStoreUrl::parse(&base).map_err(|e| {
-        Error::Usage(format!(
-            "{shown}: {}",
-            super::diagnose::scrub(&e.to_string())
-        ))
-    })?;
+    let base = ObjectStoreUrl::parse(&base)
+        .map_err(|e| Error::Usage(format!("{shown}: {}", message(&e))))?;
     let path = StorePath::from_url_path(url.path())
         .map_err(|e| Error::Usage(format!("{shown}: bad object path ({e})")))?;
     let mut table_url = url.clone();
@@ -111,7 +107,7 @@ fn cloud_store(scheme: &str, url: &url::Url, shown: &str) -> Result<Arc<dyn Obje
     built.map_err(|e| {
         Error::Usage(format!(
             "{shown}: cannot configure the object store: {}; credentials and region come from the environment (see docs/scaling.md)",
-            super::remote::redact(&super::diagnose::scrub(&e.to_string()))
+            message(&e)
         ))
     })
 }
@@ -128,15 +124,7 @@ fn cloud_store(scheme: &str, _url: &url::Url, shown: &str) -> Result<Arc<dyn Obj
 /// under the prefix whose name ends with the format's extension.
 pub async fn objects(input: &Input, loc: &Location) -> Result<Vec<object_store::ObjectMeta>> {
     let shown = input.path.display().to_string();
-    let fail = |e: object_store::Error| {
-        Error::data(
-            &input.path,
-            format!(
-                "cannot read: {}",
-                super::remote::redact(&super::diagnose::scrub(&e.to_string()))
-            ),
-        )
-    };
+    let fail = |e| read_failed(input, e);
     if !loc.prefix {
         return Ok(vec![loc.store.head(&loc.path).await.map_err(fail)?]);
     }
@@ -190,13 +178,13 @@ pub async fn sha256(input: &Input) -> Result<(String, u64)> {
 }
 
 fn read_failed(input: &Input, e: object_store::Error) -> Error {
-    Error::data(
-        &input.path,
-        format!(
-            "cannot read: {}",
-            super::remote::redact(&super::diagnose::scrub(&e.to_string()))
-        ),
-    )
+    Error::data(&input.path, format!("cannot read: {}", message(&e)))
+}
+
+/// An engine or store message fit to show: quoted text (a cell value) removed, and any
+/// URL in it redacted.
+pub(super) fn message(e: &dyn std::fmt::Display) -> String {
+    super::remote::redact(&super::diagnose::scrub(&e.to_string()))
 }
 
 /// The Parquet footer check of local files ([`super::check_parquet_footer`]), on the

@@ -85,7 +85,7 @@ mod ballista_impl {
 
     /// A state holding steward's functions, for a scheduler or executor.
     fn state(config: SessionConfig, memory_limit: Option<usize>) -> Result<SessionState> {
-        crate::scan::context(config, memory_limit).map(|ctx| ctx.state())
+        crate::scan::context(config, memory_limit, true).map(|ctx| ctx.state())
     }
 
     fn unavailable(what: &str, e: impl std::fmt::Display) -> Error {
@@ -133,7 +133,7 @@ mod ballista_impl {
         };
         // Upgrading the state for Ballista replaces its function lists with Ballista's
         // defaults; the client plans with steward's functions again.
-        crate::scan::register_functions(&ctx);
+        crate::scan::register_functions(&ctx, None);
         Ok(ctx)
     }
 

@@ -11,7 +11,10 @@
 //! `samples`, the `n` smallest duplicated keys as `key<US>count` strings (parts of a
 //! composite key joined by `|`), so samples do not depend on partitioning.
 //!
-//! Memory is the present key rows (exact counts need every key); `size()` reports it to
+//! Memory is bounded: an accumulator holds at most its spill budget of key rows and
+//! writes the rest, by hash partition, to an unnamed temporary file (see [`Spill`]); the
+//! final count reads one hash partition at a time and splits a partition that is still
+//! larger than the budget by further hash bits. `size()` reports what is held to
 //! DataFusion's memory pool. See `DuplicatesAccumulator` for how the count is spread
 //! over threads.
 
@@ -29,14 +32,22 @@ use datafusion::logical_expr::{
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
 
+mod spill;
+
+use spill::{Bucket, PARTITIONS, Partitioned, Runs};
+
 pub(crate) const NAME: &str = "steward_duplicates";
 
 /// Separates a duplicated key from its row count in a sample string.
 pub(crate) const COUNT_SEP: char = '\u{1f}';
 
-pub(crate) fn udaf() -> AggregateUDF {
+/// The function; `spill` is the bytes of key rows an accumulator holds before writing
+/// them to a temporary file (`None`: hold every key in memory, for plans whose stages run
+/// in other processes).
+pub(crate) fn udaf(spill: Option<usize>) -> AggregateUDF {
     AggregateUDF::from(Duplicates {
         signature: Signature::variadic_any(Volatility::Immutable),
+        spill,
     })
 }
 
@@ -55,6 +66,7 @@ fn result_fields() -> Fields {
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct Duplicates {
     signature: Signature,
+    spill: Option<usize>,
 }
 
 impl AggregateUDFImpl for Duplicates {
@@ -75,7 +87,7 @@ impl AggregateUDFImpl for Duplicates {
 
     fn accumulator(&self, acc_args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
         let limit = super::count_literal(NAME, acc_args.exprs.last())?;
-        Ok(Box::new(DuplicatesAccumulator::new(limit)))
+        Ok(Box::new(DuplicatesAccumulator::new(limit, self.spill)))
     }
 
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
@@ -87,6 +99,7 @@ impl AggregateUDFImpl for Duplicates {
             field("keys", DataType::LargeBinary),
             field("hashes", DataType::UInt64),
             field("ends", DataType::UInt64),
+            field("spilled", DataType::UInt64),
         ])
     }
 }
@@ -118,11 +131,6 @@ impl<'a> Text<'a> {
     }
 }
 
-/// Number of hash partitions (a power of two). Keys are spread over them by the top
-/// bits of their hash, so the final count runs one partition per thread over tables
-/// small enough to stay in cache.
-const PARTITIONS: usize = 32;
-
 /// One hash seed per process, so that every accumulator of a query puts a key in the same
 /// partition.
 static SEED: std::sync::LazyLock<u64> =
@@ -132,112 +140,104 @@ fn hash(key: &[u8]) -> u64 {
     foldhash::fast::FixedState::with_seed(*SEED).hash_one(key)
 }
 
-fn partition(hash: u64) -> usize {
-    (hash >> (64 - PARTITIONS.trailing_zeros())) as usize
-}
-
-/// Key rows of one partition, appended as they come (no lookups while scanning).
-#[derive(Debug, Default)]
-struct Bucket {
-    bytes: Vec<u8>,
-    /// End offset of each key in `bytes`.
-    ends: Vec<usize>,
-    hashes: Vec<u64>,
-}
-
 /// Collects the present key rows, then counts them.
 ///
 /// A key is its parts, each as a little-endian u32 length and the bytes, so composite
 /// keys never collide whatever characters they contain. While scanning, each partition
 /// accumulator only hashes a key and appends it to its hash partition (sequential
-/// writes). The final accumulator receives every partition accumulator's keys and counts
-/// each hash partition on its own thread with an exactly sized table. Memory is the
-/// present key rows (key bytes + 16 bytes per row) until the count.
+/// writes), spilling to a temporary file past its budget. The final accumulator receives
+/// every partition accumulator's keys (in memory and spilled) and counts each hash
+/// partition on its own thread: with an exactly sized table when nothing of it was
+/// spilled, else one segment at a time (see [`spill::count`]).
 #[derive(Debug)]
 struct DuplicatesAccumulator {
     limit: usize,
-    buckets: Vec<Bucket>,
+    /// Bytes of key rows held before spilling; `None` keeps every key in memory.
+    budget: Option<usize>,
+    keys: Partitioned,
     /// States received from partition accumulators: keys, hashes, partition ends.
     states: Vec<[ArrayRef; 3]>,
+    /// Spilled keys, this accumulator's own and those received.
+    runs: Vec<Runs>,
     buf: Vec<u8>,
 }
 
 impl DuplicatesAccumulator {
-    fn new(limit: usize) -> Self {
+    fn new(limit: usize, budget: Option<usize>) -> Self {
         Self {
             limit,
-            buckets: (0..PARTITIONS).map(|_| Bucket::default()).collect(),
+            budget,
+            keys: Partitioned::new(0, budget),
             states: Vec::new(),
+            runs: Vec::new(),
             buf: Vec::new(),
         }
     }
 
-    fn push(&mut self, key: &[u8]) {
-        let h = hash(key);
-        let b = &mut self.buckets[partition(h)];
-        b.bytes.extend_from_slice(key);
-        b.ends.push(b.bytes.len());
-        b.hashes.push(h);
-    }
-
-    /// This accumulator's own keys as a state (keys, hashes, partition ends).
-    fn own_state(&mut self) -> [ArrayRef; 3] {
-        let total: usize = self.buckets.iter().map(|b| b.ends.len()).sum();
-        let bytes: usize = self.buckets.iter().map(|b| b.bytes.len()).sum();
+    /// This accumulator's in-memory keys as a state (keys, hashes, partition ends), and
+    /// its spilled keys.
+    fn own_state(&mut self) -> ([ArrayRef; 3], Option<Runs>) {
+        let (buckets, runs) = self.keys.take();
+        let total: usize = buckets.iter().map(Bucket::len).sum();
+        let bytes: usize = buckets.iter().map(Bucket::bytes).sum();
         let mut keys = datafusion::arrow::array::LargeBinaryBuilder::with_capacity(total, bytes);
         let mut hashes = Vec::with_capacity(total);
         let mut ends = Vec::with_capacity(PARTITIONS);
-        for b in std::mem::take(&mut self.buckets) {
-            let mut start = 0;
-            for &end in &b.ends {
-                keys.append_value(&b.bytes[start..end]);
-                start = end;
+        for b in buckets {
+            for (h, key) in b.rows() {
+                keys.append_value(key);
+                hashes.push(h);
             }
-            hashes.extend(b.hashes);
             ends.push(hashes.len() as u64);
         }
-        self.buckets = (0..PARTITIONS).map(|_| Bucket::default()).collect();
-        [
+        let arrays: [ArrayRef; 3] = [
             Arc::new(keys.finish()),
             Arc::new(UInt64Array::from(hashes)),
             Arc::new(UInt64Array::from(ends)),
-        ]
+        ];
+        (arrays, runs)
     }
 
     /// Counts every state's keys, one hash partition per thread.
     fn summary(&mut self) -> Result<ScalarValue> {
-        let own = self.own_state();
+        let (own, own_runs) = self.own_state();
         let mut states = std::mem::take(&mut self.states);
         states.push(own);
+        let mut runs = std::mem::take(&mut self.runs);
+        runs.extend(own_runs);
         let states: Vec<State> = states.iter().map(State::new).collect::<Result<_>>()?;
         let next = std::sync::atomic::AtomicUsize::new(0);
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(PARTITIONS);
-        let limit = self.limit;
-        let parts: Vec<Counts> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut total = Counts::default();
-                        loop {
-                            let p = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            if p >= PARTITIONS {
-                                return total;
+        let (limit, budget) = (self.limit, self.budget);
+        let parts: Vec<std::thread::Result<std::io::Result<Counts>>> =
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = (0..threads)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut total = Counts::default();
+                            loop {
+                                let p = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                if p >= PARTITIONS {
+                                    return Ok(total);
+                                }
+                                total
+                                    .add(count_partition(&states, &runs, p, limit, budget)?, limit);
                             }
-                            total.add(count_partition(&states, p, limit), limit);
-                        }
+                        })
                     })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| w.join().unwrap_or_default())
-                .collect()
-        });
+                    .collect();
+                workers.into_iter().map(|w| w.join()).collect()
+            });
         let mut total = Counts::default();
         for part in parts {
-            total.add(part, limit);
+            let Ok(part) = part else {
+                return Err(datafusion::error::DataFusionError::Internal(format!(
+                    "{NAME}: a counting thread panicked"
+                )));
+            };
+            total.add(part.map_err(spill_error)?, limit);
         }
         let samples: StringArray = total
             .samples
@@ -257,6 +257,26 @@ impl DuplicatesAccumulator {
             )
             .build()
     }
+}
+
+/// A temporary-file failure while spilling keys (e.g. the temp directory is full).
+#[derive(Debug)]
+pub(crate) struct SpillError(pub(crate) std::io::Error);
+
+impl std::fmt::Display for SpillError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{NAME}: cannot spill key rows to a temporary file: {}",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for SpillError {}
+
+fn spill_error(e: std::io::Error) -> datafusion::error::DataFusionError {
+    datafusion::error::DataFusionError::External(Box::new(SpillError(e)))
 }
 
 /// One accumulator's keys, read back from its state arrays.
@@ -283,6 +303,13 @@ impl<'a> State<'a> {
             hashes: hashes.values(),
             ends: ends.values(),
         })
+    }
+
+    /// Bytes of key rows (keys and their length prefixes) of partition `p`.
+    fn bytes(&self, p: usize) -> u64 {
+        let range = self.range(p);
+        let offsets = self.keys.value_offsets();
+        (offsets[range.end] - offsets[range.start]) as u64 + 4 * range.len() as u64
     }
 
     fn range(&self, p: usize) -> std::ops::Range<usize> {
@@ -315,7 +342,42 @@ impl Counts {
     }
 }
 
-fn count_partition(states: &[State], p: usize, limit: usize) -> Counts {
+/// Counts hash partition `p` of every state and run.
+fn count_partition(
+    states: &[State],
+    runs: &[Runs],
+    p: usize,
+    limit: usize,
+    budget: Option<usize>,
+) -> std::io::Result<Counts> {
+    let budget = match budget {
+        Some(budget) if runs.iter().any(|r| r.has(p)) => budget,
+        _ => return Ok(count_in_memory(states, p, limit)),
+    };
+    let in_memory: u64 = states.iter().map(|s| s.bytes(p)).sum();
+    let spilled: u64 = runs.iter().map(|r| r.bytes(p)).sum();
+    spill::count(
+        in_memory + spilled,
+        budget,
+        1,
+        &mut |f| {
+            for s in states {
+                for row in s.range(p) {
+                    f(s.hashes[row], s.keys.value(row))?;
+                }
+            }
+            for r in runs {
+                r.each(p, &mut |key| f(hash(key), key))?;
+            }
+            Ok(())
+        },
+        limit,
+    )
+}
+
+/// Counts hash partition `p` when all of it is in memory, with an exactly sized table
+/// over the states' own arrays.
+fn count_in_memory(states: &[State], p: usize, limit: usize) -> Counts {
     let size: usize = states.iter().map(|s| s.range(p).len()).sum();
     // (state, row) of a key's first occurrence, and its count.
     let mut table: HashTable<(u32, u32, u64)> = HashTable::with_capacity(size);
@@ -383,7 +445,7 @@ impl Accumulator for DuplicatesAccumulator {
                 buf.extend_from_slice(&(part.len() as u32).to_le_bytes());
                 buf.extend_from_slice(part.as_bytes());
             }
-            self.push(&buf);
+            self.keys.push(hash(&buf), &buf).map_err(spill_error)?;
         }
         self.buf = buf;
         Ok(())
@@ -394,20 +456,42 @@ impl Accumulator for DuplicatesAccumulator {
             states[0].as_list::<i32>(),
             states[1].as_list::<i32>(),
             states[2].as_list::<i32>(),
+            states[3].as_list::<i32>(),
         ];
         for i in 0..lists[0].len() {
             if lists.iter().any(|l| l.is_null(i)) {
                 continue;
             }
-            self.states.push(lists.map(|l| l.value(i)));
+            let ids = lists[3].value(i);
+            let Some(ids) = ids.as_primitive_opt::<UInt64Type>() else {
+                return exec_err!("{NAME}: malformed intermediate state");
+            };
+            for id in ids.values() {
+                let Some(runs) = spill::take(*id) else {
+                    return exec_err!(
+                        "{NAME}: spilled keys of another process cannot be read here"
+                    );
+                };
+                self.runs.push(runs);
+            }
+            self.states
+                .push([lists[0].value(i), lists[1].value(i), lists[2].value(i)]);
         }
         Ok(())
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
-        Ok(self
-            .own_state()
+        let (arrays, runs) = self.own_state();
+        // Runs received by this accumulator (a merge before a further merge) move on too.
+        let ids: Vec<u64> = std::mem::take(&mut self.runs)
             .into_iter()
+            .chain(runs)
+            .map(spill::hand_over)
+            .collect();
+        let ids: ArrayRef = Arc::new(UInt64Array::from(ids));
+        Ok(arrays
+            .into_iter()
+            .chain([ids])
             .map(|a| SingleRowListArrayBuilder::new(a).build_list_scalar())
             .collect())
     }
@@ -417,17 +501,12 @@ impl Accumulator for DuplicatesAccumulator {
     }
 
     fn size(&self) -> usize {
-        let own: usize = self
-            .buckets
-            .iter()
-            .map(|b| b.bytes.capacity() + 16 * b.ends.capacity())
-            .sum();
         let received: usize = self
             .states
             .iter()
             .flat_map(|s| s.iter().map(|a| a.get_array_memory_size()))
             .sum();
-        size_of_val(self) + own + received + self.buf.capacity()
+        size_of_val(self) + self.keys.capacity() + received + self.buf.capacity()
     }
 }
 
@@ -436,7 +515,128 @@ mod tests {
     use super::*;
 
     fn acc(limit: usize) -> DuplicatesAccumulator {
-        DuplicatesAccumulator::new(limit)
+        DuplicatesAccumulator::new(limit, None)
+    }
+
+    /// Partition accumulators over `parts` (each a list of batches), merged into a final
+    /// accumulator, all with spill budget `budget`; returns the result's counts and
+    /// samples.
+    fn run(parts: &[Vec<Vec<Option<String>>>], limit: usize, budget: Option<usize>) -> Summary {
+        let mut total = DuplicatesAccumulator::new(limit, budget);
+        for batches in parts {
+            let mut p = DuplicatesAccumulator::new(limit, budget);
+            for batch in batches {
+                let keys: ArrayRef = Arc::new(batch.iter().cloned().collect::<StringArray>());
+                p.update_batch(&[keys, n()]).unwrap();
+            }
+            let state: Vec<ArrayRef> = p
+                .state()
+                .unwrap()
+                .iter()
+                .map(|s| s.to_array().unwrap())
+                .collect();
+            total.merge_batch(&state).unwrap();
+        }
+        summary(&total.evaluate().unwrap())
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Summary {
+        counts: [u64; 4],
+        samples: Vec<String>,
+    }
+
+    fn summary(r: &ScalarValue) -> Summary {
+        let u = |i| field(r, i).as_primitive::<UInt64Type>().value(0);
+        let samples = field(r, 4);
+        let samples = samples.as_list::<i32>().value(0);
+        Summary {
+            counts: [u(0), u(1), u(2), u(3)],
+            samples: samples
+                .as_string::<i32>()
+                .iter()
+                .flatten()
+                .map(String::from)
+                .collect(),
+        }
+    }
+
+    /// `rows` keys `k0..` with every `dup`th one repeated, in batches of 1000 over two
+    /// partitions.
+    fn generated(rows: usize, dup: usize) -> Vec<Vec<Vec<Option<String>>>> {
+        let keys: Vec<Option<String>> = (0..rows)
+            .map(|i| match i % 97 {
+                0 => None,
+                _ if i % dup == 0 => Some(format!("k{}", (i / dup) % 500)),
+                _ => Some(format!("key-{i:08}")),
+            })
+            .collect();
+        let half = rows / 2;
+        [&keys[..half], &keys[half..]]
+            .iter()
+            .map(|part| part.chunks(1000).map(<[_]>::to_vec).collect())
+            .collect()
+    }
+
+    #[test]
+    fn spilled_counts_equal_in_memory_counts() {
+        let parts = generated(60_000, 7);
+        let in_memory = run(&parts, 5, None);
+        assert!(in_memory.counts[2] > 0, "the data has duplicates");
+        // 20 KiB: every accumulator spills many times; partitions (~40 KiB each) are
+        // split again when counted.
+        for budget in [usize::MAX, 20 << 10, 64] {
+            assert_eq!(run(&parts, 5, Some(budget)), in_memory, "budget {budget}");
+        }
+    }
+
+    #[test]
+    fn one_key_repeated_past_every_split_level_is_counted() {
+        // Every row has the same key: splitting never separates them, so the deepest
+        // level counts them in memory (one table entry).
+        let rows: Vec<Option<String>> = (0..5000).map(|_| Some("same".to_string())).collect();
+        let parts = vec![rows.chunks(700).map(<[_]>::to_vec).collect()];
+        let r = run(&parts, 3, Some(32));
+        assert_eq!(r.counts, [1, 5000, 1, 5000]);
+        assert_eq!(r.samples, ["same\u{1f}5000"]);
+    }
+
+    #[test]
+    fn spilled_state_from_another_process_is_an_error_not_a_wrong_count() {
+        let mut p = DuplicatesAccumulator::new(0, Some(64));
+        let keys: ArrayRef = Arc::new(StringArray::from(vec!["a", "b", "c", "d", "e"]));
+        p.update_batch(&[keys, n()]).unwrap();
+        let state: Vec<ArrayRef> = p
+            .state()
+            .unwrap()
+            .iter()
+            .map(|s| s.to_array().unwrap())
+            .collect();
+        let ids = state[3].as_list::<i32>().value(0);
+        let id = ids.as_primitive::<UInt64Type>().value(0);
+        // As if the state had travelled to another process: the runs are not here.
+        assert!(spill::take(id).is_some());
+        let mut total = DuplicatesAccumulator::new(0, Some(64));
+        let err = total.merge_batch(&state).unwrap_err();
+        assert!(err.to_string().contains("another process"), "{err}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn spilling_never_changes_the_result(
+            keys in proptest::collection::vec(proptest::option::of("[ab]{0,3}|[a-z]{5}"), 0..400),
+            split in 0usize..400,
+            budget in 16usize..400,
+        ) {
+            let split = split.min(keys.len());
+            let parts = vec![
+                keys[..split].chunks(37).map(<[_]>::to_vec).collect(),
+                keys[split..].chunks(53).map(<[_]>::to_vec).collect(),
+            ];
+            let in_memory = run(&parts, 4, None);
+            proptest::prop_assert_eq!(run(&parts, 4, Some(budget)), in_memory);
+        }
     }
 
     fn text(values: &[Option<&str>]) -> ArrayRef {

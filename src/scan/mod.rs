@@ -335,12 +335,20 @@ fn session(memory_limit: Option<usize>) -> Result<SessionContext> {
     context(
         SessionConfig::new().with_information_schema(false),
         memory_limit,
+        false,
     )
 }
 
 /// A context with `config`, a memory pool of `memory_limit` bytes (if any) and every
 /// function a scan plan calls. Cluster schedulers and executors start from it too.
-pub fn context(config: SessionConfig, memory_limit: Option<usize>) -> Result<SessionContext> {
+///
+/// `distributed`: stages of a plan may run in other processes (a cluster), so
+/// aggregates keep their state in memory instead of spilling to local files.
+pub fn context(
+    config: SessionConfig,
+    memory_limit: Option<usize>,
+    distributed: bool,
+) -> Result<SessionContext> {
     let ctx = match memory_limit {
         None => SessionContext::new_with_config(config),
         Some(bytes) => {
@@ -355,18 +363,31 @@ pub fn context(config: SessionConfig, memory_limit: Option<usize>) -> Result<Ses
             SessionContext::new_with_config_rt(config, runtime)
         }
     };
-    register_functions(&ctx);
+    register_functions(&ctx, (!distributed).then(|| key_spill_budget(memory_limit)));
     Ok(ctx)
+}
+
+/// Bytes of key rows each exact duplicate count holds before spilling to a temporary
+/// file: 16 MiB, or a 64th of `--memory-limit` (a scan runs one accumulator per key set
+/// and partition, and the final count reads a partition per core), at least 256 KiB.
+fn key_spill_budget(memory_limit: Option<usize>) -> usize {
+    const DEFAULT: usize = 16 << 20;
+    match memory_limit {
+        Some(limit) => (limit / 64).clamp(256 << 10, DEFAULT),
+        None => DEFAULT,
+    }
 }
 
 /// Every SQL function a scan plan can call: the rule functions (`cn_id_valid`, ...) and
 /// the scan's own aggregates. A Ballista client registers them again after its state
 /// upgrade (which replaces function lists).
-pub fn register_functions(ctx: &SessionContext) {
+///
+/// `key_spill`: see [`duplicates::udaf`].
+pub fn register_functions(ctx: &SessionContext, key_spill: Option<usize>) {
     crate::udf::register_all(ctx);
     ctx.register_udaf(sample::udaf());
     ctx.register_udaf(count_true::udaf());
-    ctx.register_udaf(duplicates::udaf());
+    ctx.register_udaf(duplicates::udaf(key_spill));
     ctx.register_udaf(distinct_sample::udaf());
     ctx.register_udaf(minors::udaf());
     ctx.register_udf(trim::udf());
@@ -490,6 +511,20 @@ fn execution_error(
     opts: &ScanOptions,
     err: &DataFusionError,
 ) -> Error {
+    if let DataFusionError::External(e) = err.find_root()
+        && let Some(duplicates::SpillError(io)) = e.downcast_ref()
+    {
+        return Error::Output {
+            path: std::env::temp_dir(),
+            source: std::io::Error::new(
+                io.kind(),
+                format!(
+                    "spilling duplicate-check keys of dataset '{}': {io}",
+                    input.name
+                ),
+            ),
+        };
+    }
     if let DataFusionError::ResourcesExhausted(what) = err.find_root() {
         return Error::Limit(format!(
             "dataset '{}': the scan needs more memory than --memory-limit allows ({}); raise the limit",

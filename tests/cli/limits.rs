@@ -122,3 +122,81 @@ fn sigint_and_sigterm_leave_no_partial_output() {
         assert!(leftovers(&t).is_empty(), "{signal}: {:?}", leftovers(&t));
     }
 }
+
+/// 60,000 rows whose `id` and (`a`, `b`) keys repeat, with rules checking both.
+fn many_keys(t: &CliTest) {
+    let mut csv = String::from("id,a,b\n");
+    for i in 0..60_000u32 {
+        let id = if i % 9 == 0 { i / 90 } else { i };
+        csv.push_str(&format!("ID{id:08},{},{}\n", i % 3001, i % 7));
+    }
+    t.write("keys.csv", &csv);
+    t.write(
+        "keys.yaml",
+        "version: 1\ndataset: keys\ncolumns:\n  id: { required: true, unique: true }\nduplicates:\n  exact: [[a, b]]\n",
+    );
+}
+
+fn uniqueness(json: &str) -> Vec<(String, u64, u64, u64, u64, String)> {
+    let report: serde_json::Value = serde_json::from_str(json).unwrap();
+    report["datasets"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["dimension"] == "uniqueness")
+        .map(|c| {
+            let n = |k: &str| c[k].as_u64().unwrap();
+            (
+                c["id"].as_str().unwrap().to_string(),
+                n("evaluated"),
+                n("failed"),
+                n("duplicate_values"),
+                n("duplicate_rows"),
+                c["samples"].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn exact_key_sets_spill_under_a_memory_limit_and_count_the_same() {
+    let t = CliTest::new();
+    many_keys(&t);
+    let scan = |extra: &[&str], env: &[(&str, &str)]| {
+        let mut args = vec![
+            "scan",
+            "keys.csv",
+            "--rules",
+            "keys.yaml",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        t.run_env(&args, env)
+    };
+    let free = scan(&[], &[]);
+    assert_eq!(free.code, 0, "{}", free.stderr);
+    let counts = uniqueness(&free.stdout);
+    assert_eq!(counts.len(), 2);
+    // 6,000 rows repeat ids that 666 rows hold once more; (a, b) pairs repeat widely.
+    assert_eq!(counts[0].1, 60_000);
+    assert!(counts.iter().all(|c| c.2 > 0), "{counts:?}");
+    // 32 MiB: each key set holds 512 KiB of its ~1.7 MB of key rows, the rest spills.
+    let limited = scan(&["--memory-limit", "32M"], &[]);
+    assert_eq!(limited.code, 0, "{}", limited.stderr);
+    assert_eq!(uniqueness(&limited.stdout), counts);
+    // Spilling goes to the OS temp dir; when it cannot be written the scan stops with
+    // exit 2 naming it, and never reports counts of a partial key set.
+    let tmp = t.path("no-such-dir");
+    let broken = scan(
+        &["--memory-limit", "32M", "--output", "out.json"],
+        &[("TMPDIR", tmp.to_str().unwrap())],
+    );
+    assert_eq!(broken.code, 2, "{}", broken.stderr);
+    assert!(
+        broken.stderr.contains("no-such-dir") && broken.stderr.contains("spilling"),
+        "{}",
+        broken.stderr
+    );
+    assert!(leftovers(&t).is_empty(), "{:?}", leftovers(&t));
+}

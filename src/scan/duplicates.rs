@@ -11,10 +11,11 @@
 //! `samples`, the `n` smallest duplicated keys as `key<US>count` strings (parts of a
 //! composite key joined by `|`), so samples do not depend on partitioning.
 //!
-//! Memory is bounded: an accumulator holds at most its spill budget of key rows and
-//! writes the rest, by hash partition, to an unnamed temporary file (see [`Spill`]); the
-//! final count reads one hash partition at a time and splits a partition that is still
-//! larger than the budget by further hash bits. `size()` reports what is held to
+//! Memory is bounded: the accumulators of a process together hold at most the spill
+//! budget of key rows and write the rest, by hash partition, to unnamed temporary files
+//! (see [`spill`]); the final count reads one hash partition per thread at a time and
+//! splits a partition that is still larger than its share of the budget by further
+//! hash bits. `size()` reports what is held to
 //! DataFusion's memory pool. See `DuplicatesAccumulator` for how the count is spread
 //! over threads.
 
@@ -34,16 +35,16 @@ use std::hash::BuildHasher;
 
 mod spill;
 
-use spill::{Bucket, PARTITIONS, Partitioned, Runs};
+use spill::{Bucket, Budget, PARTITIONS, Partitioned, Runs};
 
 pub(crate) const NAME: &str = "steward_duplicates";
 
 /// Separates a duplicated key from its row count in a sample string.
 pub(crate) const COUNT_SEP: char = '\u{1f}';
 
-/// The function; `spill` is the bytes of key rows an accumulator holds before writing
-/// them to a temporary file (`None`: hold every key in memory, for plans whose stages run
-/// in other processes).
+/// The function; `spill` is the bytes of key rows all accumulators of the process hold
+/// together before they write them to temporary files (`None`: hold every key in memory,
+/// for plans whose stages run in other processes).
 pub(crate) fn udaf(spill: Option<usize>) -> AggregateUDF {
     AggregateUDF::from(Duplicates {
         signature: Signature::variadic_any(Volatility::Immutable),
@@ -152,7 +153,8 @@ fn hash(key: &[u8]) -> u64 {
 #[derive(Debug)]
 struct DuplicatesAccumulator {
     limit: usize,
-    /// Bytes of key rows held before spilling; `None` keeps every key in memory.
+    /// Bytes of key rows all accumulators hold before spilling; `None` keeps every key
+    /// in memory.
     budget: Option<usize>,
     keys: Partitioned,
     /// States received from partition accumulators: keys, hashes, partition ends.
@@ -167,7 +169,7 @@ impl DuplicatesAccumulator {
         Self {
             limit,
             budget,
-            keys: Partitioned::new(0, budget),
+            keys: Partitioned::new(0, budget.map_or(Budget::Unbounded, Budget::Shared)),
             states: Vec::new(),
             runs: Vec::new(),
             buf: Vec::new(),
@@ -210,7 +212,8 @@ impl DuplicatesAccumulator {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(PARTITIONS);
-        let (limit, budget) = (self.limit, self.budget);
+        // A partition counted from disk holds at most its thread's share of the budget.
+        let (limit, budget) = (self.limit, self.budget.map(|b| (b / threads).max(1)));
         let parts: Vec<std::thread::Result<std::io::Result<Counts>>> =
             std::thread::scope(|scope| {
                 let workers: Vec<_> = (0..threads)

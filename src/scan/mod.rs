@@ -367,13 +367,13 @@ pub fn context(
     Ok(ctx)
 }
 
-/// Bytes of key rows each exact duplicate count holds before spilling to a temporary
-/// file: 16 MiB, or a 64th of `--memory-limit` (a scan runs one accumulator per key set
-/// and partition, and the final count reads a partition per core), at least 256 KiB.
+/// Bytes of key rows the exact duplicate counts of a scan hold together before spilling
+/// to temporary files: 64 MiB (a million rows of two key sets stay in memory), or a 16th
+/// of `--memory-limit`, at least 256 KiB.
 fn key_spill_budget(memory_limit: Option<usize>) -> usize {
-    const DEFAULT: usize = 16 << 20;
+    const DEFAULT: usize = 64 << 20;
     match memory_limit {
-        Some(limit) => (limit / 64).clamp(256 << 10, DEFAULT),
+        Some(limit) => (limit / 16).clamp(256 << 10, DEFAULT),
         None => DEFAULT,
     }
 }

@@ -123,10 +123,10 @@ fn sigint_and_sigterm_leave_no_partial_output() {
     }
 }
 
-/// 60,000 rows whose `id` and (`a`, `b`) keys repeat, with rules checking both.
+/// 200,000 rows whose `id` and (`a`, `b`) keys repeat, with rules checking both.
 fn many_keys(t: &CliTest) {
     let mut csv = String::from("id,a,b\n");
-    for i in 0..60_000u32 {
+    for i in 0..200_000u32 {
         let id = if i % 9 == 0 { i / 90 } else { i };
         csv.push_str(&format!("ID{id:08},{},{}\n", i % 3001, i % 7));
     }
@@ -178,10 +178,10 @@ fn exact_key_sets_spill_under_a_memory_limit_and_count_the_same() {
     assert_eq!(free.code, 0, "{}", free.stderr);
     let counts = uniqueness(&free.stdout);
     assert_eq!(counts.len(), 2);
-    // 6,000 rows repeat ids that 666 rows hold once more; (a, b) pairs repeat widely.
-    assert_eq!(counts[0].1, 60_000);
+    // Every 9th row repeats an id that 1 in 10 of them also holds; (a, b) pairs repeat.
+    assert_eq!(counts[0].1, 200_000);
     assert!(counts.iter().all(|c| c.2 > 0), "{counts:?}");
-    // 32 MiB: each key set holds 512 KiB of its ~1.7 MB of key rows, the rest spills.
+    // 32 MiB: the key sets hold 2 MiB of their ~5.6 MB of key rows, the rest spills.
     let limited = scan(&["--memory-limit", "32M"], &[]);
     assert_eq!(limited.code, 0, "{}", limited.stderr);
     assert_eq!(uniqueness(&limited.stdout), counts);

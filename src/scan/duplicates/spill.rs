@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{LazyLock, Mutex};
 
 use hashbrown::HashTable;
@@ -77,24 +77,52 @@ impl Bucket {
     }
 }
 
+/// How many bytes of key rows a [`Partitioned`] may hold before it spills.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Budget {
+    /// Never spill (plans whose stages run in other processes).
+    Unbounded,
+    /// At most this many bytes on its own (a split while counting).
+    Own(usize),
+    /// Spill once all `Shared` holders of the process together hold more than this: a
+    /// scan runs one accumulator per key set and partition, so a per-accumulator budget
+    /// would grow with the cores and the rule file.
+    Shared(usize),
+}
+
+/// Bytes held by every `Budget::Shared` holder, as last reported.
+static SHARED_HELD: AtomicUsize = AtomicUsize::new(0);
+/// A shared holder reports its growth to [`SHARED_HELD`] in steps of a 16th of the
+/// budget, at most this much (one atomic add per step, not per key), and only spills
+/// when it holds at least a step.
+const REPORT_STEP: usize = 64 << 10;
+
 /// Key rows by partition at one level: in memory up to a budget, the rest in runs.
 #[derive(Debug)]
 pub(super) struct Partitioned {
     level: u32,
-    /// Bytes of key rows held before spilling; `None` never spills.
-    budget: Option<usize>,
+    budget: Budget,
     buckets: Vec<Bucket>,
     held: usize,
+    /// Of `held`, the bytes added to [`SHARED_HELD`].
+    reported: usize,
     runs: Option<Runs>,
 }
 
+impl Drop for Partitioned {
+    fn drop(&mut self) {
+        SHARED_HELD.fetch_sub(self.reported, Ordering::Relaxed);
+    }
+}
+
 impl Partitioned {
-    pub(super) fn new(level: u32, budget: Option<usize>) -> Self {
+    pub(super) fn new(level: u32, budget: Budget) -> Self {
         Self {
             level,
             budget,
             buckets: (0..PARTITIONS).map(|_| Bucket::default()).collect(),
             held: 0,
+            reported: 0,
             runs: None,
         }
     }
@@ -103,8 +131,18 @@ impl Partitioned {
         self.buckets[partition(hash, self.level)].push(hash, key);
         self.held += key.len() + ROW_OVERHEAD;
         match self.budget {
-            Some(budget) if self.held > budget => self.spill(),
-            _ => Ok(()),
+            Budget::Unbounded => Ok(()),
+            Budget::Own(budget) if self.held > budget => self.spill(),
+            Budget::Own(_) => Ok(()),
+            Budget::Shared(budget) => {
+                let step = self.held - self.reported;
+                if step < (budget / 16).clamp(1, REPORT_STEP) {
+                    return Ok(());
+                }
+                let all = SHARED_HELD.fetch_add(step, Ordering::Relaxed) + step;
+                self.reported = self.held;
+                if all > budget { self.spill() } else { Ok(()) }
+            }
         }
     }
 
@@ -115,15 +153,25 @@ impl Partitioned {
             None => self.runs.insert(Runs::new()?),
         };
         runs.append(&mut self.buckets)?;
-        self.held = 0;
+        self.release();
         Ok(())
+    }
+
+    /// Forgets what is held (written out or handed on).
+    fn release(&mut self) {
+        SHARED_HELD.fetch_sub(self.reported, Ordering::Relaxed);
+        self.held = 0;
+        self.reported = 0;
     }
 
     /// The in-memory buckets and the runs, leaving this empty.
     pub(super) fn take(&mut self) -> (Vec<Bucket>, Option<Runs>) {
-        let fresh = Self::new(self.level, self.budget);
-        let old = std::mem::replace(self, fresh);
-        (old.buckets, old.runs)
+        self.release();
+        let buckets = std::mem::replace(
+            &mut self.buckets,
+            (0..PARTITIONS).map(|_| Bucket::default()).collect(),
+        );
+        (buckets, self.runs.take())
     }
 
     /// Bytes of memory held.
@@ -270,7 +318,7 @@ pub(super) fn count(
         })?;
         return Ok(table.finish(limit));
     }
-    let mut split = Partitioned::new(level, Some(budget));
+    let mut split = Partitioned::new(level, Budget::Own(budget));
     feed(&mut |h, key| split.push(h, key))?;
     let (buckets, runs) = split.take();
     let mut total = Counts::default();

@@ -6,7 +6,9 @@
 //!
 //! Prints wall time (best of 3) of a plain read of every column (the floor), of the read
 //! plus a trivial aggregate over every value, and of the scan; the ratio scan / read;
-//! and rows/s. Peak RSS is measured
+//! rows/s; and `native`, the rule file's checks written by hand over decoded batches
+//! (benches/floor/native.rs), with `bound` = (read + native) / read, the best ratio any
+//! evaluator of these checks could reach. Peak RSS is measured
 //! on the CLI with GNU time: see benches/README.md and benches/rss.sh.
 
 use std::fmt::Write as _;
@@ -16,6 +18,8 @@ use std::time::{Duration, Instant};
 
 use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionContext};
 
+#[path = "floor/native.rs"]
+mod native_floor;
 #[path = "synth/classify.rs"]
 mod synth;
 use synth::Rng;
@@ -198,6 +202,18 @@ async fn floor(path: &Path, parquet: bool, sql: &str) -> Duration {
     start.elapsed()
 }
 
+/// Every batch of the file, decoded (for the hand-written lower bound).
+async fn decoded(path: &Path, parquet: bool) -> Vec<datafusion::arrow::array::RecordBatch> {
+    let ctx = SessionContext::new();
+    let p = path.to_str().unwrap();
+    let df = if parquet {
+        ctx.read_parquet(p, ParquetReadOptions::default()).await
+    } else {
+        ctx.read_csv(p, CsvReadOptions::new()).await
+    };
+    df.unwrap().collect().await.unwrap()
+}
+
 async fn scan(
     path: &Path,
     rules: &Path,
@@ -261,8 +277,8 @@ fn main() {
             .unwrap_or(1)
     );
     println!(
-        "{:<8} {:>10} {:>10} {:>10} {:>7} {:>8} {:>12}",
-        "format", "read", "read+agg", "scan", "ratio", "checks", "rows/s"
+        "{:<8} {:>10} {:>10} {:>10} {:>7} {:>8} {:>12} {:>10} {:>7}",
+        "format", "read", "read+agg", "scan", "ratio", "checks", "rows/s", "native", "bound"
     );
     for (name, path, is_parquet) in [("csv", &csv, false), ("parquet", &parquet, true)] {
         let f = best_of_3(|| rt.block_on(floor(path, is_parquet, &read_query())));
@@ -273,13 +289,25 @@ fn main() {
             checks = n;
             d
         });
+        // The hand-written lower bound (benches/floor/native.rs) over decoded batches.
+        let batches = native_floor::prepare(rt.block_on(decoded(path, is_parquet)));
+        let mut failures = 0;
+        let native = best_of_3(|| {
+            let (d, n) = native_floor::run(&batches);
+            failures = n;
+            d
+        });
+        drop(batches);
+        assert!(failures > 0, "the extract has defects");
         println!(
-            "{name:<8} {:>9.3}s {:>9.3}s {:>9.3}s {:>7.2} {checks:>8} {:>12.0}",
+            "{name:<8} {:>9.3}s {:>9.3}s {:>9.3}s {:>7.2} {checks:>8} {:>12.0} {:>9.3}s {:>7.2}",
             f.as_secs_f64(),
             touch.as_secs_f64(),
             s.as_secs_f64(),
             s.as_secs_f64() / f.as_secs_f64(),
-            rows as f64 / s.as_secs_f64()
+            rows as f64 / s.as_secs_f64(),
+            native.as_secs_f64(),
+            (f + native).as_secs_f64() / f.as_secs_f64()
         );
         // The same scan on a Ballista standalone cluster (scheduler and executors in this
         // process; the time includes starting them): STEWARD_BENCH_CLUSTER=standalone:2

@@ -138,16 +138,19 @@ fn check_batch(
         }
         // id_number: required, cn_resident_id; CONS-BIRTH and CONS-GENDER where valid.
         match present(id_number, i) {
-            Some(id) if cn_resident_id::is_valid(id) => {
-                let born = cn_resident_id::birth_date(id).map(|d| (d - epoch).num_days() as i32);
-                fail(&mut f[8], birth.is_valid(i) && born != Some(birth.value(i)));
-                let want = match g {
-                    Some("男" | "M") => "M",
-                    _ => "F",
-                };
-                fail(&mut f[9], cn_resident_id::gender(id) != Some(want));
-            }
-            Some(_) => f[10] += 1,
+            // `birth_date` is `Some` exactly for a valid ID (one parse for both).
+            Some(id) => match cn_resident_id::birth_date(id) {
+                Some(born) => {
+                    let born = (born - epoch).num_days() as i32;
+                    fail(&mut f[8], birth.is_valid(i) && born != birth.value(i));
+                    let want = match g {
+                        Some("男" | "M") => "M",
+                        _ => "F",
+                    };
+                    fail(&mut f[9], cn_resident_id::gender(id) != Some(want));
+                }
+                None => f[10] += 1,
+            },
             None => f[11] += 1,
         }
         // mobile: required, cn_mobile, exact duplicates.

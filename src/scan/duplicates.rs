@@ -333,6 +333,20 @@ struct Counts {
 }
 
 impl Counts {
+    /// Records a distinct key seen in `n` rows (its group and rows are counted apart).
+    fn key(&mut self, key: &[u8], n: u64, limit: usize) {
+        if n > 1 {
+            self.dup_values += 1;
+            self.dup_rows += n;
+            if limit > 0 {
+                self.samples.insert((key.to_vec(), n));
+                if self.samples.len() > limit {
+                    self.samples.pop_last();
+                }
+            }
+        }
+    }
+
     fn add(&mut self, other: Counts, limit: usize) {
         self.groups += other.groups;
         self.rows += other.rows;
@@ -405,18 +419,7 @@ fn count_in_memory(states: &[State], p: usize, limit: usize) -> Counts {
         ..Default::default()
     };
     for &(fs, fr, n) in &table {
-        if n > 1 {
-            counts.dup_values += 1;
-            counts.dup_rows += n;
-            if limit > 0 {
-                counts
-                    .samples
-                    .insert((states[fs as usize].keys.value(fr as usize).to_vec(), n));
-                if counts.samples.len() > limit {
-                    counts.samples.pop_last();
-                }
-            }
-        }
+        counts.key(states[fs as usize].keys.value(fr as usize), n, limit);
     }
     counts
 }
@@ -521,6 +524,12 @@ mod tests {
         DuplicatesAccumulator::new(limit, None)
     }
 
+    /// A partition accumulator's state as the arrays a final accumulator merges.
+    fn state_arrays(p: &mut DuplicatesAccumulator) -> Vec<ArrayRef> {
+        let state = p.state().unwrap();
+        state.iter().map(|s| s.to_array().unwrap()).collect()
+    }
+
     /// Partition accumulators over `parts` (each a list of batches), merged into a final
     /// accumulator, all with spill budget `budget`; returns the result's counts and
     /// samples.
@@ -532,13 +541,7 @@ mod tests {
                 let keys: ArrayRef = Arc::new(batch.iter().cloned().collect::<StringArray>());
                 p.update_batch(&[keys, n()]).unwrap();
             }
-            let state: Vec<ArrayRef> = p
-                .state()
-                .unwrap()
-                .iter()
-                .map(|s| s.to_array().unwrap())
-                .collect();
-            total.merge_batch(&state).unwrap();
+            total.merge_batch(&state_arrays(&mut p)).unwrap();
         }
         summary(&total.evaluate().unwrap())
     }
@@ -609,12 +612,7 @@ mod tests {
         let mut p = DuplicatesAccumulator::new(0, Some(64));
         let keys: ArrayRef = Arc::new(StringArray::from(vec!["a", "b", "c", "d", "e"]));
         p.update_batch(&[keys, n()]).unwrap();
-        let state: Vec<ArrayRef> = p
-            .state()
-            .unwrap()
-            .iter()
-            .map(|s| s.to_array().unwrap())
-            .collect();
+        let state = state_arrays(&mut p);
         let ids = state[3].as_list::<i32>().value(0);
         let id = ids.as_primitive::<UInt64Type>().value(0);
         // As if the state had travelled to another process: the runs are not here.
@@ -671,13 +669,7 @@ mod tests {
             .unwrap();
         let mut total = acc(2);
         for p in [&mut p1, &mut p2] {
-            let state: Vec<ArrayRef> = p
-                .state()
-                .unwrap()
-                .iter()
-                .map(|s| s.to_array().unwrap())
-                .collect();
-            total.merge_batch(&state).unwrap();
+            total.merge_batch(&state_arrays(p)).unwrap();
         }
         let r = total.evaluate().unwrap();
         let u = |i| field(&r, i).as_primitive::<UInt64Type>().value(0);

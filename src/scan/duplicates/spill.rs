@@ -377,18 +377,7 @@ impl KeyTable {
             ..Default::default()
         };
         for &(_, start, len, n) in &self.table {
-            if n > 1 {
-                counts.dup_values += 1;
-                counts.dup_rows += n;
-                if limit > 0 {
-                    counts
-                        .samples
-                        .insert((self.arena[start..start + len].to_vec(), n));
-                    if counts.samples.len() > limit {
-                        counts.samples.pop_last();
-                    }
-                }
-            }
+            counts.key(&self.arena[start..start + len], n, limit);
         }
         counts
     }

@@ -7,6 +7,7 @@
 
 pub mod encrypt;
 pub mod generalize;
+mod hmac_sha256;
 pub mod keys;
 pub mod partial;
 pub mod pipeline;

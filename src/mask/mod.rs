@@ -12,6 +12,7 @@ pub mod keys;
 pub mod partial;
 pub mod pipeline;
 pub mod policy;
+mod row_groups;
 pub mod shift;
 pub mod tokenize;
 pub mod verify;

@@ -5,9 +5,11 @@
 //! row groups, row order, column order and Parquet types of the kept columns, so a kept
 //! column reads back identical, and the same key-value metadata as the general path.
 //!
-//! Memory: the masked columns' encoded pages of one row group are held until the row
-//! group is written, so peak memory follows the input's row-group size (the decoded
-//! batches stream, 8192 rows at a time), not the file's size.
+//! Memory: a masked column's encoded pages of one row group must all exist before the
+//! row group is written (a column chunk is contiguous). The first [`RESIDENT_BYTES`] of
+//! each are kept in memory, the rest go to an unnamed temporary file beside the output
+//! ([`SpillPages`]; masked values only, never input values), so memory is bounded by
+//! the batch and these buffers, not by the input's row-group or file size.
 //!
 //! The decoding is synchronous; each batch ends with a cancellation point, so an
 //! interrupted or timed-out run stops within a batch and leaves no output.
@@ -25,7 +27,11 @@ use datafusion::parquet::arrow::arrow_reader::{
 };
 use datafusion::parquet::arrow::arrow_writer::{ArrowWriterOptions, compute_leaves};
 use datafusion::parquet::arrow::{ArrowSchemaConverter, ArrowWriter, ProjectionMask};
+use datafusion::parquet::column::page_store::{
+    PageKey, PageStore, PageStoreArgs, PageStoreFactory,
+};
 use datafusion::parquet::column::writer::ColumnCloseResult;
+use datafusion::parquet::errors::{ParquetError, Result as ParquetResult};
 use datafusion::parquet::file::metadata::PageIndexPolicy;
 use datafusion::parquet::schema::types::{SchemaDescriptor, Type, TypePtr};
 
@@ -38,6 +44,101 @@ use crate::source::{Input, InputFormat};
 /// Rows per decoded batch (DataFusion's batch size, so the per-batch caches of the
 /// methods behave as on the general path).
 const BATCH_ROWS: usize = 8192;
+
+/// Encoded bytes of one masked column chunk kept in memory; beyond, pages spill.
+const RESIDENT_BYTES: usize = 4 << 20;
+
+/// Allocates a [`SpillPages`] per masked column chunk.
+#[derive(Debug)]
+struct SpillFactory {
+    /// Where spill files go: the output's directory.
+    dir: std::path::PathBuf,
+}
+
+impl PageStoreFactory for SpillFactory {
+    fn create(&self, _args: &PageStoreArgs<'_>) -> ParquetResult<Box<dyn PageStore>> {
+        Ok(Box::new(SpillPages {
+            dir: self.dir.clone(),
+            limit: RESIDENT_BYTES,
+            pages: Vec::new(),
+            resident: 0,
+            file: None,
+            end: 0,
+        }))
+    }
+}
+
+enum Page {
+    Resident(bytes::Bytes),
+    /// Offset and length in the spill file.
+    Spilled(u64, usize),
+    Taken,
+}
+
+/// A column chunk's serialized pages: in memory up to [`RESIDENT_BYTES`], then in an
+/// unnamed temporary file (removed by the OS when closed, even if the run is killed).
+struct SpillPages {
+    dir: std::path::PathBuf,
+    /// Bytes held in memory at most.
+    limit: usize,
+    pages: Vec<Page>,
+    resident: usize,
+    file: Option<File>,
+    end: u64,
+}
+
+impl PageStore for SpillPages {
+    fn put(&mut self, value: bytes::Bytes) -> ParquetResult<PageKey> {
+        use std::io::{Seek, SeekFrom, Write};
+        let key = PageKey::new(self.pages.len() as u64);
+        if self.resident + value.len() <= self.limit {
+            self.resident += value.len();
+            self.pages.push(Page::Resident(value));
+            return Ok(key);
+        }
+        let file = match &mut self.file {
+            Some(f) => f,
+            None => self.file.insert(tempfile::tempfile_in(&self.dir)?),
+        };
+        file.seek(SeekFrom::Start(self.end))?;
+        file.write_all(&value)?;
+        self.pages.push(Page::Spilled(self.end, value.len()));
+        self.end += value.len() as u64;
+        Ok(key)
+    }
+
+    fn take(&mut self, key: PageKey) -> ParquetResult<bytes::Bytes> {
+        use std::io::{Read, Seek, SeekFrom};
+        let page = self
+            .pages
+            .get_mut(key.get() as usize)
+            .map(|p| std::mem::replace(p, Page::Taken));
+        match page {
+            Some(Page::Resident(b)) => {
+                self.resident -= b.len();
+                Ok(b)
+            }
+            Some(Page::Spilled(offset, len)) => {
+                let file = self
+                    .file
+                    .as_mut()
+                    .ok_or_else(|| ParquetError::General("spilled page without a file".into()))?;
+                file.seek(SeekFrom::Start(offset))?;
+                let mut buf = vec![0u8; len];
+                file.read_exact(&mut buf)?;
+                Ok(bytes::Bytes::from(buf))
+            }
+            _ => Err(ParquetError::General(format!(
+                "no page {} in the spill store",
+                key.get()
+            ))),
+        }
+    }
+
+    fn memory_size(&self) -> usize {
+        self.resident
+    }
+}
 
 /// What the row-group path wrote: the finished file (under its temporary name), rows,
 /// and per column how many values changed.
@@ -54,6 +155,14 @@ pub(super) fn applies(input: &Input, output: &Path) -> bool {
         .and_then(|e| e.to_str())
         .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "parquet" | "pq"));
     parquet_out && input.remote.is_none() && input.format == InputFormat::Parquet
+}
+
+/// The output's directory (where its temporary file is, too).
+fn spill_dir(output: &Path) -> std::path::PathBuf {
+    match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    }
 }
 
 fn read_error(input: &Input, e: impl std::fmt::Display) -> Error {
@@ -146,7 +255,10 @@ pub(super) async fn mask(
         out_schema.clone(),
         ArrowWriterOptions::new()
             .with_properties(props)
-            .with_parquet_schema(out_descr),
+            .with_parquet_schema(out_descr)
+            .with_page_store_factory(Arc::new(SpillFactory {
+                dir: spill_dir(output),
+            })),
     )
     .map_err(write_error)?;
     let (mut file_writer, factory) = writer.into_serialized_writer().map_err(write_error)?;
@@ -264,6 +376,35 @@ mod tests {
     use datafusion::arrow::array::{Array, RecordBatch};
     use datafusion::arrow::compute::concat_batches;
     use datafusion::parquet::file::reader::{FileReader, SerializedFileReader};
+
+    use super::{PageStore, SpillPages};
+
+    #[test]
+    fn spilled_pages_come_back_as_they_were_put() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SpillPages {
+            dir: dir.path().to_path_buf(),
+            limit: 10,
+            pages: Vec::new(),
+            resident: 0,
+            file: None,
+            end: 0,
+        };
+        let pages: Vec<bytes::Bytes> = (0..20u8)
+            .map(|i| bytes::Bytes::from(vec![i; 1 + i as usize % 7]))
+            .collect();
+        let keys: Vec<_> = pages
+            .iter()
+            .map(|p| store.put(p.clone()).unwrap())
+            .collect();
+        assert!(store.file.is_some() && store.resident <= 10);
+        // Taken in any order, each once.
+        for (k, p) in keys.iter().zip(&pages).rev() {
+            assert_eq!(&store.take(*k).unwrap(), p);
+        }
+        assert_eq!(store.memory_size(), 0);
+        assert!(store.take(keys[3]).is_err());
+    }
 
     const KEY: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
     const POLICY: &str = "version: 1\ncolumns:\n  name: partial\n  id_number: tokenize\n  mobile: { method: tokenize, format_preserving: true }\n  email: redact\n  address: { method: generalize, to: city }\n  created_at: { method: shift, days: 30, by: customer_id }\n";

@@ -9,6 +9,7 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use super::hmac_sha256::HmacSha256;
 use crate::error::{Error, Result};
 
 /// `STEWARD_KEY`, moved out of the environment by [`take_env_key`].
@@ -50,6 +51,9 @@ pub struct Key {
     /// HMAC-SHA256 with this key, its inner and outer pads already hashed: cloning it
     /// per value saves two of the four SHA-256 blocks a short value costs.
     hmac: hmac::Hmac<Sha256>,
+    /// The same HMAC as raw inner/outer SHA-256 states, for tokens: many short values,
+    /// two at a time.
+    hmac_states: HmacSha256,
     /// AES-256-GCM with the key schedule expanded once.
     aes: aes_gcm::Aes256Gcm,
 }
@@ -85,9 +89,15 @@ impl Key {
         let id = hex::encode(&Sha256::digest(*bytes)[..8]);
         let hmac = <hmac::Hmac<Sha256> as hmac::Mac>::new_from_slice(bytes.as_slice())
             .expect("HMAC takes any key length");
+        let hmac_states = HmacSha256::new(bytes.as_slice());
         let aes = <aes_gcm::Aes256Gcm as aes_gcm::KeyInit>::new_from_slice(bytes.as_slice())
             .expect("the key is 32 bytes");
-        Ok(Key { id, hmac, aes })
+        Ok(Key {
+            id,
+            hmac,
+            hmac_states,
+            aes,
+        })
     }
 
     /// The key from `key_file`, else from `STEWARD_KEY` (as taken by [`take_env_key`],
@@ -118,6 +128,11 @@ impl Key {
     /// A fresh HMAC-SHA256 keyed with this key.
     pub(crate) fn hmac(&self) -> hmac::Hmac<Sha256> {
         self.hmac.clone()
+    }
+
+    /// HMAC-SHA256 with this key, for many messages.
+    pub(crate) fn hmac_states(&self) -> &HmacSha256 {
+        &self.hmac_states
     }
 
     pub(crate) fn aes(&self) -> &aes_gcm::Aes256Gcm {

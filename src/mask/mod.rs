@@ -7,10 +7,12 @@
 
 pub mod encrypt;
 pub mod generalize;
+mod hmac_sha256;
 pub mod keys;
 pub mod partial;
 pub mod pipeline;
 pub mod policy;
+mod row_groups;
 pub mod shift;
 pub mod tokenize;
 pub mod verify;

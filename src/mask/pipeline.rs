@@ -2,6 +2,8 @@
 //! batch at a time (one partition, so row order is kept), apply each column's method,
 //! and write CSV, Parquet or NDJSON (by the output's extension) to a temporary file that
 //! is renamed into place only when everything succeeded. Memory is bounded by the batch.
+//! Parquet to Parquet goes by row group instead (`row_groups`): kept columns are copied
+//! as encoded, and memory is bounded by the input's row-group size.
 //!
 //! CSV inputs are read with every column as text, so columns that are not masked are
 //! written back exactly as they were. `mask` then classifies its own output and reports
@@ -112,6 +114,30 @@ async fn for_each_batch(
     Ok(())
 }
 
+/// Parquet writer settings of `mask`'s output: its key-value metadata (policy hash, key
+/// id), row groups of at most 128k rows (the writer buffers one), and no dictionary for
+/// `unique_columns` (tokens and ciphertexts are unique: a dictionary only costs time).
+pub(super) fn parquet_properties(
+    metadata: &[(&str, String)],
+    unique_columns: &[&str],
+) -> datafusion::parquet::file::properties::WriterProperties {
+    use datafusion::parquet::file::metadata::KeyValue;
+    let kv = metadata
+        .iter()
+        .map(|(k, v)| KeyValue::new(k.to_string(), v.clone()))
+        .collect();
+    let mut props = datafusion::parquet::file::properties::WriterProperties::builder()
+        .set_key_value_metadata(Some(kv))
+        .set_max_row_group_row_count(Some(128 * 1024));
+    for name in unique_columns {
+        props = props.set_column_dictionary_enabled(
+            datafusion::parquet::schema::types::ColumnPath::from(*name),
+            false,
+        );
+    }
+    props.build()
+}
+
 /// Batches to one of the output formats, in a temporary file beside the target.
 enum Sink {
     Csv(datafusion::arrow::csv::Writer<tempfile::NamedTempFile>),
@@ -142,23 +168,8 @@ impl Sink {
                     .build(tmp),
             ),
             "parquet" | "pq" => {
-                use datafusion::parquet::file::metadata::KeyValue;
-                let kv = metadata
-                    .iter()
-                    .map(|(k, v)| KeyValue::new(k.to_string(), v.clone()))
-                    .collect();
-                let mut props = datafusion::parquet::file::properties::WriterProperties::builder()
-                    .set_key_value_metadata(Some(kv))
-                    // Bounded memory: the writer buffers one row group.
-                    .set_max_row_group_row_count(Some(128 * 1024));
-                // Tokens and ciphertexts are unique: a dictionary only costs time.
-                for name in unique_columns {
-                    props = props.set_column_dictionary_enabled(
-                        datafusion::parquet::schema::types::ColumnPath::from(name.as_str()),
-                        false,
-                    );
-                }
-                let props = props.build();
+                let unique: Vec<&str> = unique_columns.iter().map(String::as_str).collect();
+                let props = parquet_properties(metadata, &unique);
                 Sink::Parquet(
                     datafusion::parquet::arrow::ArrowWriter::try_new(tmp, schema, Some(props))
                         .map_err(|e| Error::internal(format!("parquet writer: {e}")))?,
@@ -335,6 +346,9 @@ fn mask_column(
         return Ok((col.clone(), 0));
     }
     let text = Text::of(col)?;
+    if let (Method::Tokenize { format_preserving }, Some(key)) = (method, key) {
+        return mask_tokens(&text, key, *format_preserving, sample);
+    }
     let n = text.len();
     // For shift: the record each row belongs to.
     let records = match method {
@@ -427,6 +441,79 @@ fn mask_column(
     Ok((Arc::new(out.finish()), changed))
 }
 
+/// [`mask_column`] for `tokenize`: the batch's distinct values (a value repeated within
+/// the batch once, while that pays, as in `mask_column`) are tokenized together, so the
+/// HMACs run two at a time; then the rows are written in order. The same output, counts
+/// and verification sample as value by value.
+fn mask_tokens(
+    text: &Text,
+    key: &Key,
+    format_preserving: bool,
+    mut sample: Option<&mut Sample>,
+) -> Result<(ArrayRef, u64)> {
+    const NULL: u32 = u32::MAX;
+    let n = text.len();
+    let mut todo: Vec<&str> = Vec::new();
+    // Per row: its value's index in `todo`, or NULL.
+    let mut slots: Vec<u32> = Vec::with_capacity(n);
+    let mut use_cache = true;
+    let mut cache: hashbrown::HashMap<&str, u32> = hashbrown::HashMap::new();
+    let mut hits = 0;
+    for row in 0..n {
+        if use_cache && row == CACHE_PROBE_ROWS && hits * CACHE_MIN_HIT < row {
+            use_cache = false;
+            cache = hashbrown::HashMap::new();
+        }
+        let Some(v) = text.get(row) else {
+            slots.push(NULL);
+            continue;
+        };
+        if use_cache && let Some(&s) = cache.get(v) {
+            hits += 1;
+            slots.push(s);
+            continue;
+        }
+        let s = u32::try_from(todo.len()).map_err(Error::internal)?;
+        todo.push(v);
+        if use_cache {
+            cache.insert(v, s);
+        }
+        slots.push(s);
+    }
+    let mut tokens = String::with_capacity(todo.len() * 28);
+    let mut ends = Vec::with_capacity(todo.len());
+    tokenize::tokens_into(key, format_preserving, &todo, &mut tokens, &mut ends);
+    let token = |s: usize| &tokens[if s == 0 { 0 } else { ends[s - 1] }..ends[s]];
+    let bytes: usize = slots
+        .iter()
+        .filter(|&&s| s != NULL)
+        .map(|&s| token(s as usize).len())
+        .sum();
+    let mut out = datafusion::arrow::array::StringBuilder::with_capacity(n, bytes);
+    let mut changed = 0;
+    // Slots are numbered in order of first appearance: the first row of each is where
+    // value-by-value masking computed (and offered to the sample) its token.
+    let mut fresh = 0;
+    for &s in &slots {
+        if s == NULL {
+            out.append_null();
+            continue;
+        }
+        let (s, t) = (s as usize, token(s as usize));
+        if t != todo[s] {
+            changed += 1;
+        }
+        if s == fresh {
+            if let Some(sample) = sample.as_deref_mut() {
+                sample.offer(t);
+            }
+            fresh += 1;
+        }
+        out.append_value(t);
+    }
+    Ok((Arc::new(out.finish()), changed))
+}
+
 /// The methods of one run, column by column, applied batch by batch.
 #[derive(Debug, Clone)]
 pub struct Masker {
@@ -446,6 +533,19 @@ impl Masker {
 
     pub fn methods(&self) -> &[Method] {
         &self.methods
+    }
+
+    /// The masker of some columns only (in the given order), for batches that hold
+    /// just those columns.
+    pub(crate) fn subset(&self, columns: &[usize]) -> Masker {
+        Masker {
+            methods: columns.iter().map(|&i| self.methods[i].clone()).collect(),
+            categories: columns
+                .iter()
+                .map(|&i| self.categories[i].clone())
+                .collect(),
+            key: self.key.clone(),
+        }
     }
 
     /// Every column of `batch` through its method (kept columns as they are), and how
@@ -650,14 +750,68 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
         .zip(methods)
         .map(|(c, m)| (*m != Method::Keep && !is_pseudonym(&c.method)).then(Sample::default))
         .collect();
-    let mut sink: Option<(Sink, SchemaRef)> = None;
     let metadata = [
         ("steward.policy_sha256", summary.policy_sha256.clone()),
         ("steward.key_id", summary.key_id.clone().unwrap_or_default()),
     ];
-    for_each_batch(&input, &opts.source, |batch, _| {
+    // Parquet to Parquet keeps the input's row groups and copies the kept columns'
+    // chunks as they are; other inputs and outputs (or nested Parquet schemas) go
+    // batch by batch through DataFusion.
+    let copied = if super::row_groups::applies(&input, &opts.output) {
+        super::row_groups::mask(&input, &opts.output, &masker, &metadata, &mut samples).await?
+    } else {
+        None
+    };
+    let tmp = match copied {
+        Some(w) => {
+            summary.rows = w.rows;
+            for (c, n) in summary.columns.iter_mut().zip(w.changed) {
+                c.values_changed += n;
+            }
+            w.tmp
+        }
+        None => mask_batches(&input, opts, &masker, &metadata, &mut summary, &mut samples).await?,
+    };
+
+    // Verify, with the output still under its temporary name (so an interrupted run
+    // leaves nothing behind): every column of the output is classified. A column the
+    // methods wrote is classified from the sample of its output values taken as they
+    // were written (the same bottom-k sample a scan of the output would take); a kept
+    // column is written unchanged, so its classification is the input's, from planning.
+    // A column meant to be protected (or left in clear by auto) that is still detected
+    // is a leak. Tokens and ciphertexts are pseudonyms by design and are not re-checked;
+    // a column the policy keeps on purpose is not a leak.
+    for (c, sample) in summary.columns.iter_mut().zip(samples) {
+        let kept_on_purpose = c.explicit && c.method == "keep";
+        if is_pseudonym(&c.method) || kept_on_purpose {
+            continue;
+        }
+        c.still_detected = match sample {
+            Some(sample) => sample.category(&c.column),
+            None => c.category.clone(),
+        };
+    }
+    crate::output::persist(tmp, &opts.output)?;
+    summary.output = Some(opts.output.display().to_string());
+    write_manifest(&opts.output, &summary)?;
+    Ok(summary)
+}
+
+/// The general path of [`mask`]: DataFusion's batches of any input through the
+/// methods, into a [`Sink`] of any output format.
+async fn mask_batches(
+    input: &Input,
+    opts: &MaskOptions,
+    masker: &Masker,
+    metadata: &[(&str, String)],
+    summary: &mut MaskSummary,
+    samples: &mut [Option<Sample>],
+) -> Result<tempfile::NamedTempFile> {
+    let methods = masker.methods();
+    let mut sink: Option<(Sink, SchemaRef)> = None;
+    for_each_batch(input, &opts.source, |batch, _| {
         // Columns are independent: mask them on separate threads.
-        let (arrays, changed) = masker.mask_batch(&batch, true, Some(&mut samples))?;
+        let (arrays, changed) = masker.mask_batch(&batch, true, Some(&mut *samples))?;
         for (c, n) in summary.columns.iter_mut().zip(changed) {
             c.values_changed += n;
         }
@@ -683,7 +837,7 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
                     .map(|(f, _)| f.name().clone())
                     .collect();
                 sink = Some((
-                    Sink::new(&opts.output, s.clone(), &metadata, &unique)?,
+                    Sink::new(&opts.output, s.clone(), metadata, &unique)?,
                     s.clone(),
                 ));
                 s
@@ -698,30 +852,7 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
     let Some((sink, _)) = sink else {
         return Err(Error::data(&input.path, "no data rows to mask"));
     };
-    let tmp = sink.close()?;
-
-    // Verify, with the output still under its temporary name (so an interrupted run
-    // leaves nothing behind): every column of the output is classified. A column the
-    // methods wrote is classified from the sample of its output values taken as they
-    // were written (the same bottom-k sample a scan of the output would take); a kept
-    // column is written unchanged, so its classification is the input's, from planning.
-    // A column meant to be protected (or left in clear by auto) that is still detected
-    // is a leak. Tokens and ciphertexts are pseudonyms by design and are not re-checked;
-    // a column the policy keeps on purpose is not a leak.
-    for (c, sample) in summary.columns.iter_mut().zip(samples) {
-        let kept_on_purpose = c.explicit && c.method == "keep";
-        if is_pseudonym(&c.method) || kept_on_purpose {
-            continue;
-        }
-        c.still_detected = match sample {
-            Some(sample) => sample.category(&c.column),
-            None => c.category.clone(),
-        };
-    }
-    crate::output::persist(tmp, &opts.output)?;
-    summary.output = Some(opts.output.display().to_string());
-    write_manifest(&opts.output, &summary)?;
-    Ok(summary)
+    sink.close()
 }
 
 /// Tokens and ciphertexts: pseudonyms by design, not re-checked by verification.

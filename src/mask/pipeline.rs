@@ -331,6 +331,44 @@ impl Text {
 const CACHE_PROBE_ROWS: usize = 1024;
 const CACHE_MIN_HIT: usize = 8;
 
+/// A batch's cache of results by input value, which turns itself off (and frees its
+/// table) at row [`CACHE_PROBE_ROWS`] when values hardly repeat.
+struct ValueCache<'a, V> {
+    on: bool,
+    map: hashbrown::HashMap<&'a str, V>,
+    hits: usize,
+}
+
+impl<'a, V: Copy> ValueCache<'a, V> {
+    fn new(on: bool) -> Self {
+        Self {
+            on,
+            map: hashbrown::HashMap::new(),
+            hits: 0,
+        }
+    }
+
+    /// Call once per row, before its value is looked at (null rows count too).
+    fn row(&mut self, row: usize) {
+        if self.on && row == CACHE_PROBE_ROWS && self.hits * CACHE_MIN_HIT < row {
+            self.on = false;
+            self.map = hashbrown::HashMap::new();
+        }
+    }
+
+    fn get(&mut self, v: &str) -> Option<V> {
+        let found = self.on.then(|| self.map.get(v).copied()).flatten();
+        self.hits += found.is_some() as usize;
+        found
+    }
+
+    fn insert(&mut self, v: &'a str, result: V) {
+        if self.on {
+            self.map.insert(v, result);
+        }
+    }
+}
+
 /// Column `i` of `batch` through `method`, and how many values changed. The output is
 /// built in place (one buffer for the batch, no `String` per value).
 fn mask_column(
@@ -368,22 +406,19 @@ fn mask_column(
     // generalize), and dropped for a batch whose values hardly repeat. Never for
     // `encrypt` (equal ciphertexts would reveal equal values) or `shift` (the output
     // depends on the record).
-    let mut use_cache = matches!(method, Method::Tokenize { .. } | Method::Generalize(_));
     // value -> byte range of its result in `out` (None: null).
-    let mut cache: hashbrown::HashMap<&str, Option<(usize, usize)>> = hashbrown::HashMap::new();
-    let mut hits = 0;
+    let mut cache: ValueCache<Option<(usize, usize)>> = ValueCache::new(matches!(
+        method,
+        Method::Tokenize { .. } | Method::Generalize(_)
+    ));
     for row in 0..n {
-        if use_cache && row == CACHE_PROBE_ROWS && hits * CACHE_MIN_HIT < row {
-            use_cache = false;
-            cache = hashbrown::HashMap::new();
-        }
+        cache.row(row);
         let Some(v) = text.get(row) else {
             out.append_null();
             continue;
         };
-        if use_cache && let Some(prev) = cache.get(v) {
-            hits += 1;
-            match *prev {
+        if let Some(prev) = cache.get(v) {
+            match prev {
                 Some((start, end)) => {
                     scratch.clear();
                     scratch.push_str(
@@ -420,10 +455,8 @@ fn mask_column(
             if scratch != v {
                 changed += 1;
             }
-            if use_cache {
-                let start = out.values_slice().len();
-                cache.insert(v, Some((start, start + scratch.len())));
-            }
+            let start = out.values_slice().len();
+            cache.insert(v, Some((start, start + scratch.len())));
             // Verification sees each distinct output once (a cache hit repeats a value
             // the sample has already been offered).
             if let Some(sample) = sample.as_deref_mut() {
@@ -432,9 +465,7 @@ fn mask_column(
             out.append_value(&scratch);
         } else {
             changed += 1;
-            if use_cache {
-                cache.insert(v, None);
-            }
+            cache.insert(v, None);
             out.append_null();
         }
     }
@@ -456,28 +487,20 @@ fn mask_tokens(
     let mut todo: Vec<&str> = Vec::new();
     // Per row: its value's index in `todo`, or NULL.
     let mut slots: Vec<u32> = Vec::with_capacity(n);
-    let mut use_cache = true;
-    let mut cache: hashbrown::HashMap<&str, u32> = hashbrown::HashMap::new();
-    let mut hits = 0;
+    let mut cache: ValueCache<u32> = ValueCache::new(true);
     for row in 0..n {
-        if use_cache && row == CACHE_PROBE_ROWS && hits * CACHE_MIN_HIT < row {
-            use_cache = false;
-            cache = hashbrown::HashMap::new();
-        }
+        cache.row(row);
         let Some(v) = text.get(row) else {
             slots.push(NULL);
             continue;
         };
-        if use_cache && let Some(&s) = cache.get(v) {
-            hits += 1;
+        if let Some(s) = cache.get(v) {
             slots.push(s);
             continue;
         }
         let s = u32::try_from(todo.len()).map_err(Error::internal)?;
         todo.push(v);
-        if use_cache {
-            cache.insert(v, s);
-        }
+        cache.insert(v, s);
         slots.push(s);
     }
     let mut tokens = String::with_capacity(todo.len() * 28);

@@ -57,6 +57,11 @@ impl Bucket {
         self.bytes.len()
     }
 
+    /// Bytes its rows take as spilled records (a u32 length before each key).
+    fn record_bytes(&self) -> u64 {
+        (self.bytes.len() + 4 * self.ends.len()) as u64
+    }
+
     fn push(&mut self, hash: u64, key: &[u8]) {
         self.bytes.extend_from_slice(key);
         self.ends.push(self.bytes.len());
@@ -209,7 +214,7 @@ impl Runs {
                 out.write_all(&(key.len() as u32).to_le_bytes())?;
                 out.write_all(key)?;
             }
-            let written = (bucket.bytes() + 4 * bucket.len()) as u64;
+            let written = bucket.record_bytes();
             self.segments[p].push((self.len, written));
             self.len += written;
             *bucket = Bucket::default();
@@ -324,7 +329,7 @@ pub(super) fn count(
     let mut total = Counts::default();
     for (q, bucket) in buckets.iter().enumerate() {
         let spilled = runs.as_ref().map_or(0, |r| r.bytes(q));
-        let bytes = (bucket.bytes() + 4 * bucket.len()) as u64 + spilled;
+        let bytes = bucket.record_bytes() + spilled;
         let counts = count(
             bytes,
             budget,

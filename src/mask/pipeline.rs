@@ -116,10 +116,12 @@ async fn for_each_batch(
 
 /// Parquet writer settings of `mask`'s output: its key-value metadata (policy hash, key
 /// id), row groups of at most 128k rows (the writer buffers one), and no dictionary for
-/// `unique_columns` (tokens and ciphertexts are unique: a dictionary only costs time).
+/// the columns of `schema` whose entry in `methods` tokenizes or encrypts (tokens and
+/// ciphertexts are unique: a dictionary only costs time). `methods` may be empty.
 pub(super) fn parquet_properties(
     metadata: &[(&str, String)],
-    unique_columns: &[&str],
+    schema: &Schema,
+    methods: &[Method],
 ) -> datafusion::parquet::file::properties::WriterProperties {
     use datafusion::parquet::file::metadata::KeyValue;
     let kv = metadata
@@ -129,9 +131,14 @@ pub(super) fn parquet_properties(
     let mut props = datafusion::parquet::file::properties::WriterProperties::builder()
         .set_key_value_metadata(Some(kv))
         .set_max_row_group_row_count(Some(128 * 1024));
-    for name in unique_columns {
+    let unique = schema
+        .fields()
+        .iter()
+        .zip(methods)
+        .filter(|(_, m)| matches!(m, Method::Tokenize { .. } | Method::Encrypt));
+    for (field, _) in unique {
         props = props.set_column_dictionary_enabled(
-            datafusion::parquet::schema::types::ColumnPath::from(*name),
+            datafusion::parquet::schema::types::ColumnPath::from(field.name().as_str()),
             false,
         );
     }
@@ -146,13 +153,13 @@ enum Sink {
 }
 
 impl Sink {
-    /// `unique_columns`: columns whose values are (nearly) all distinct, written without
-    /// a Parquet dictionary.
+    /// `methods`: each column's method, for the Parquet settings (see
+    /// [`parquet_properties`]; empty when nothing is masked).
     fn new(
         path: &Path,
         schema: SchemaRef,
         metadata: &[(&str, String)],
-        unique_columns: &[String],
+        methods: &[Method],
     ) -> Result<Sink> {
         let tmp = crate::output::temp_beside(path)?;
         let ext = path
@@ -168,8 +175,7 @@ impl Sink {
                     .build(tmp),
             ),
             "parquet" | "pq" => {
-                let unique: Vec<&str> = unique_columns.iter().map(String::as_str).collect();
-                let props = parquet_properties(metadata, &unique);
+                let props = parquet_properties(metadata, &schema, methods);
                 Sink::Parquet(
                     datafusion::parquet::arrow::ArrowWriter::try_new(tmp, schema, Some(props))
                         .map_err(|e| Error::internal(format!("parquet writer: {e}")))?,
@@ -852,15 +858,8 @@ async fn mask_batches(
                     })
                     .collect();
                 let s: SchemaRef = Arc::new(Schema::new(fields));
-                let unique: Vec<String> = s
-                    .fields()
-                    .iter()
-                    .zip(methods)
-                    .filter(|(_, m)| matches!(m, Method::Tokenize { .. } | Method::Encrypt))
-                    .map(|(f, _)| f.name().clone())
-                    .collect();
                 sink = Some((
-                    Sink::new(&opts.output, s.clone(), metadata, &unique)?,
+                    Sink::new(&opts.output, s.clone(), metadata, methods)?,
                     s.clone(),
                 ));
                 s

@@ -241,14 +241,7 @@ pub(super) async fn mask(
         .map_err(Error::internal)?;
     let out_descr = SchemaDescriptor::new(Arc::new(root));
 
-    let unique: Vec<&str> = out_schema
-        .fields()
-        .iter()
-        .zip(methods)
-        .filter(|(_, m)| matches!(m, Method::Tokenize { .. } | Method::Encrypt))
-        .map(|(f, _)| f.name().as_str())
-        .collect();
-    let props = super::pipeline::parquet_properties(metadata, &unique);
+    let props = super::pipeline::parquet_properties(metadata, &out_schema, methods);
     let tmp = crate::output::temp_beside(output)?;
     let writer = ArrowWriter::try_new_with_options(
         tmp,

@@ -114,13 +114,9 @@ mod ballista_impl {
                 let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
                 let vcores = (cores / executors).max(1);
                 for _ in 0..*executors {
-                    ballista_executor::new_standalone_executor_from_state(
-                        client.clone(),
-                        vcores,
-                        &state,
-                    )
-                    .await
-                    .map_err(|e| unavailable("cannot start a standalone executor", e))?;
+                    start_executor(client.clone(), vcores, &state)
+                        .await
+                        .map_err(|e| unavailable("cannot start a standalone executor", e))?;
                 }
                 let state = state
                     .upgrade_for_ballista(url)
@@ -135,6 +131,94 @@ mod ballista_impl {
         // defaults; the client plans with steward's functions again.
         crate::scan::register_functions(&ctx, None);
         Ok(ctx)
+    }
+
+    /// Starts an in-process executor polling `scheduler`, as Ballista's
+    /// `new_standalone_executor_from_state` does, except that its work dir (shuffle files)
+    /// is a temporary directory owned by the executor's task: it is removed when the
+    /// runtime drops that task at the end of the command. (Ballista's helper drops the
+    /// directory's guard at once, and the executor re-creates the path, so every run left
+    /// its shuffle files in TMPDIR.)
+    async fn start_executor(
+        scheduler: SchedulerGrpcClient<tonic::transport::Channel>,
+        vcores: usize,
+        state: &SessionState,
+    ) -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        use ballista_core::serde::BallistaCodec;
+        use ballista_core::serde::protobuf::ExecutorRegistration;
+        use ballista_core::serde::scheduler::{
+            ExecutorOperatingSystemSpecification, ExecutorSpecification,
+        };
+        use ballista_core::utils::{GrpcServerConfig, create_grpc_server};
+        use ballista_core::{ConfigProducer, RuntimeProducer};
+        use ballista_executor::executor::Executor;
+        use ballista_executor::flight_service::BallistaFlightService;
+        use ballista_executor::metrics::LoggingMetricsCollector;
+
+        let codec: BallistaCodec = BallistaCodec::new(
+            state.config().ballista_logical_extension_codec(),
+            state.config().ballista_physical_extension_codec(),
+        );
+        let config = state.config().clone().upgrade_for_ballista();
+        let max_message_size = config.ballista_grpc_client_max_message_size();
+        let runtime = state.runtime_env().clone();
+        let config_producer: ConfigProducer = Arc::new(move || config.clone());
+        let runtime_producer: RuntimeProducer = Arc::new(move |_| Ok(runtime.clone()));
+
+        let listener = tokio::net::TcpListener::bind("localhost:0").await?;
+        let registration = ExecutorRegistration {
+            id: ballista_core::ids::new_instance_id(),
+            host: Some("localhost".to_string()),
+            port: listener.local_addr()?.port() as u32,
+            grpc_port: 50020,
+            specification: Some(
+                ExecutorSpecification::default()
+                    .with_vcores(vcores as u32)
+                    .into(),
+            ),
+            os_info: Some(ExecutorOperatingSystemSpecification::default().into()),
+            ballista_protocol_version: ballista_core::BALLISTA_PROTOCOL_VERSION,
+        };
+        let work_dir = tempfile::Builder::new()
+            .prefix("steward-executor-")
+            .tempdir()?;
+        let path = work_dir
+            .path()
+            .to_str()
+            .ok_or("the temporary directory's path is not UTF-8")?
+            .to_string();
+        let executor = Arc::new(Executor::with_default_execution_engine(
+            registration,
+            &path,
+            runtime_producer,
+            config_producer,
+            Arc::new(state.into()),
+            Arc::new(LoggingMetricsCollector::default()),
+            vcores,
+        ));
+        let flight = arrow_flight::flight_service_server::FlightServiceServer::new(
+            BallistaFlightService::new(path),
+        )
+        .max_decoding_message_size(max_message_size)
+        .max_encoding_message_size(max_message_size);
+        tokio::spawn(
+            create_grpc_server(&GrpcServerConfig::default())
+                .add_service(flight)
+                .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
+        );
+        tokio::spawn(async move {
+            let _work_dir = work_dir;
+            ballista_executor::execution_loop::poll_loop(
+                scheduler,
+                executor,
+                codec,
+                None,
+                None,
+                ballista_executor::health::ExecutorHealth::new(),
+            )
+            .await
+        });
+        Ok(())
     }
 
     /// Run a Ballista scheduler that plans with steward's functions, until stopped.

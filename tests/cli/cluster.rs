@@ -37,6 +37,37 @@ fn standalone_cluster_scores_like_the_local_engine() {
     }
 }
 
+/// Executors' shuffle files live in a work dir removed when the command ends: a run
+/// leaves nothing in TMPDIR (Ballista's own standalone helper left one dir per executor).
+#[cfg(feature = "ballista")]
+#[test]
+fn standalone_executors_leave_nothing_in_tmpdir() {
+    let t = CliTest::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let tmpdir = tmp.path().to_str().unwrap();
+    let r = t.run_env(
+        &[
+            "scan",
+            "fixtures/orders.parquet",
+            "fixtures/customers.csv",
+            "--rules",
+            "rules/",
+            "--cluster",
+            "standalone",
+            "--format",
+            "json",
+            "--no-audit",
+        ],
+        &[("TMPDIR", tmpdir)],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(left.is_empty(), "left in TMPDIR: {left:?}");
+}
+
 #[cfg(feature = "ballista")]
 #[test]
 fn steward_own_readers_are_refused_on_a_cluster() {

@@ -35,7 +35,7 @@ use std::hash::BuildHasher;
 
 mod spill;
 
-use spill::{Bucket, Budget, PARTITIONS, Partitioned, Runs};
+use spill::{Bucket, Budget, PARTITIONS, Parcel, Partitioned, Runs};
 
 pub(crate) const NAME: &str = "steward_duplicates";
 
@@ -147,9 +147,10 @@ fn hash(key: &[u8]) -> u64 {
 /// keys never collide whatever characters they contain. While scanning, each partition
 /// accumulator only hashes a key and appends it to its hash partition (sequential
 /// writes), spilling to a temporary file past its budget. The final accumulator receives
-/// every partition accumulator's keys (in memory and spilled) and counts each hash
-/// partition on its own thread: with an exactly sized table when nothing of it was
-/// spilled, else one segment at a time (see [`spill::count`]).
+/// every partition accumulator's keys (in memory and spilled; handed over as they are
+/// within the process, as arrays from another one) and counts each hash partition on
+/// its own thread: with an exactly sized table when nothing of it was spilled, else one
+/// segment at a time (see [`spill::count`]).
 #[derive(Debug)]
 struct DuplicatesAccumulator {
     limit: usize,
@@ -157,8 +158,10 @@ struct DuplicatesAccumulator {
     /// in memory.
     budget: Option<usize>,
     keys: Partitioned,
-    /// States received from partition accumulators: keys, hashes, partition ends.
+    /// States received as arrays (from another process): keys, hashes, partition ends.
     states: Vec<[ArrayRef; 3]>,
+    /// Bucket sets handed over by accumulators of this process.
+    received: Vec<Vec<Bucket>>,
     /// Spilled keys, this accumulator's own and those received.
     runs: Vec<Runs>,
     buf: Vec<u8>,
@@ -171,15 +174,16 @@ impl DuplicatesAccumulator {
             budget,
             keys: Partitioned::new(0, budget.map_or(Budget::Unbounded, Budget::Shared)),
             states: Vec::new(),
+            received: Vec::new(),
             runs: Vec::new(),
             buf: Vec::new(),
         }
     }
 
-    /// This accumulator's in-memory keys as a state (keys, hashes, partition ends), and
-    /// its spilled keys.
-    fn own_state(&mut self) -> ([ArrayRef; 3], Option<Runs>) {
-        let (buckets, runs) = self.keys.take();
+    /// This accumulator's in-memory keys as arrays (keys, hashes, partition ends), for
+    /// a merge in another process (where nothing is spilled).
+    fn own_arrays(&mut self) -> [ArrayRef; 3] {
+        let (buckets, _) = self.keys.take();
         let total: usize = buckets.iter().map(Bucket::len).sum();
         let bytes: usize = buckets.iter().map(Bucket::bytes).sum();
         let mut keys = datafusion::arrow::array::LargeBinaryBuilder::with_capacity(total, bytes);
@@ -192,22 +196,30 @@ impl DuplicatesAccumulator {
             }
             ends.push(hashes.len() as u64);
         }
-        let arrays: [ArrayRef; 3] = [
+        [
             Arc::new(keys.finish()),
             Arc::new(UInt64Array::from(hashes)),
             Arc::new(UInt64Array::from(ends)),
-        ];
-        (arrays, runs)
+        ]
     }
 
     /// Counts every state's keys, one hash partition per thread.
     fn summary(&mut self) -> Result<ScalarValue> {
-        let (own, own_runs) = self.own_state();
-        let mut states = std::mem::take(&mut self.states);
-        states.push(own);
+        let (own, own_runs) = self.keys.take();
+        let mut sets = std::mem::take(&mut self.received);
+        sets.push(own);
         let mut runs = std::mem::take(&mut self.runs);
         runs.extend(own_runs);
-        let states: Vec<State> = states.iter().map(State::new).collect::<Result<_>>()?;
+        let arrays = std::mem::take(&mut self.states);
+        let states: Vec<State> = arrays.iter().map(State::new).collect::<Result<_>>()?;
+        let parts = |p: usize| -> Vec<Part> {
+            let arrays = states.iter().map(|s| Part::Arrays(s, s.range(p)));
+            let buckets = sets.iter().map(|set| Part::Bucket(&set[p]));
+            arrays
+                .chain(buckets)
+                .filter(|part| part.len() > 0)
+                .collect()
+        };
         let next = std::sync::atomic::AtomicUsize::new(0);
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
@@ -225,8 +237,10 @@ impl DuplicatesAccumulator {
                                 if p >= PARTITIONS {
                                     return Ok(total);
                                 }
-                                total
-                                    .add(count_partition(&states, &runs, p, limit, budget)?, limit);
+                                total.add(
+                                    count_partition(&parts(p), &runs, p, limit, budget)?,
+                                    limit,
+                                );
                             }
                         })
                     })
@@ -308,16 +322,50 @@ impl<'a> State<'a> {
         })
     }
 
-    /// Bytes of key rows (keys and their length prefixes) of partition `p`.
-    fn bytes(&self, p: usize) -> u64 {
-        let range = self.range(p);
-        let offsets = self.keys.value_offsets();
-        (offsets[range.end] - offsets[range.start]) as u64 + 4 * range.len() as u64
-    }
-
     fn range(&self, p: usize) -> std::ops::Range<usize> {
         let start = if p == 0 { 0 } else { self.ends[p - 1] as usize };
         start.min(self.keys.len())..(self.ends[p] as usize).min(self.keys.len())
+    }
+}
+
+/// One source's key rows of one hash partition: a range of a state's arrays, or a
+/// bucket handed over in memory.
+enum Part<'a> {
+    Arrays(&'a State<'a>, std::ops::Range<usize>),
+    Bucket(&'a Bucket),
+}
+
+impl Part<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Part::Arrays(_, range) => range.len(),
+            Part::Bucket(b) => b.len(),
+        }
+    }
+
+    fn hash(&self, r: usize) -> u64 {
+        match self {
+            Part::Arrays(s, range) => s.hashes[range.start + r],
+            Part::Bucket(b) => b.hash(r),
+        }
+    }
+
+    fn key(&self, r: usize) -> &[u8] {
+        match self {
+            Part::Arrays(s, range) => s.keys.value(range.start + r),
+            Part::Bucket(b) => b.key(r),
+        }
+    }
+
+    /// Bytes of its key rows as spilled records (keys and their length prefixes).
+    fn record_bytes(&self) -> u64 {
+        match self {
+            Part::Arrays(s, range) => {
+                let offsets = s.keys.value_offsets();
+                (offsets[range.end] - offsets[range.start]) as u64 + 4 * range.len() as u64
+            }
+            Part::Bucket(b) => b.record_bytes(),
+        }
     }
 }
 
@@ -359,9 +407,9 @@ impl Counts {
     }
 }
 
-/// Counts hash partition `p` of every state and run.
+/// Counts hash partition `p`: its in-memory `parts` and every run's segments of it.
 fn count_partition(
-    states: &[State],
+    parts: &[Part],
     runs: &[Runs],
     p: usize,
     limit: usize,
@@ -369,18 +417,18 @@ fn count_partition(
 ) -> std::io::Result<Counts> {
     let budget = match budget {
         Some(budget) if runs.iter().any(|r| r.has(p)) => budget,
-        _ => return Ok(count_in_memory(states, p, limit)),
+        _ => return Ok(count_in_memory(parts, limit)),
     };
-    let in_memory: u64 = states.iter().map(|s| s.bytes(p)).sum();
+    let in_memory: u64 = parts.iter().map(Part::record_bytes).sum();
     let spilled: u64 = runs.iter().map(|r| r.bytes(p)).sum();
     spill::count(
         in_memory + spilled,
         budget,
         1,
         &mut |f| {
-            for s in states {
-                for row in s.range(p) {
-                    f(s.hashes[row], s.keys.value(row))?;
+            for part in parts {
+                for r in 0..part.len() {
+                    f(part.hash(r), part.key(r))?;
                 }
             }
             for r in runs {
@@ -392,22 +440,20 @@ fn count_partition(
     )
 }
 
-/// Counts hash partition `p` when all of it is in memory, with an exactly sized table
-/// over the states' own arrays.
-fn count_in_memory(states: &[State], p: usize, limit: usize) -> Counts {
-    let size: usize = states.iter().map(|s| s.range(p).len()).sum();
-    // (state, row) of a key's first occurrence, and its count.
+/// Counts a hash partition that is all in memory, with an exactly sized table over the
+/// parts' own rows.
+fn count_in_memory(parts: &[Part], limit: usize) -> Counts {
+    let size: usize = parts.iter().map(Part::len).sum();
+    // (part, row) of a key's first occurrence, and its count.
     let mut table: HashTable<(u32, u32, u64)> = HashTable::with_capacity(size);
-    for (si, s) in states.iter().enumerate() {
-        for row in s.range(p) {
-            let (h, key) = (s.hashes[row], s.keys.value(row));
-            match table.find_mut(h, |&(fs, fr, _)| {
-                states[fs as usize].keys.value(fr as usize) == key
-            }) {
+    for (pi, part) in parts.iter().enumerate() {
+        for row in 0..part.len() {
+            let (h, key) = (part.hash(row), part.key(row));
+            match table.find_mut(h, |&(fp, fr, _)| parts[fp as usize].key(fr as usize) == key) {
                 Some(entry) => entry.2 += 1,
                 None => {
-                    table.insert_unique(h, (si as u32, row as u32, 1), |&(fs, fr, _)| {
-                        states[fs as usize].hashes[fr as usize]
+                    table.insert_unique(h, (pi as u32, row as u32, 1), |&(fp, fr, _)| {
+                        parts[fp as usize].hash(fr as usize)
                     });
                 }
             }
@@ -418,8 +464,8 @@ fn count_in_memory(states: &[State], p: usize, limit: usize) -> Counts {
         rows: size as u64,
         ..Default::default()
     };
-    for &(fs, fr, n) in &table {
-        counts.key(states[fs as usize].keys.value(fr as usize), n, limit);
+    for &(fp, fr, n) in &table {
+        counts.key(parts[fp as usize].key(fr as usize), n, limit);
     }
     counts
 }
@@ -473,27 +519,45 @@ impl Accumulator for DuplicatesAccumulator {
                 return exec_err!("{NAME}: malformed intermediate state");
             };
             for id in ids.values() {
-                let Some(runs) = spill::take(*id) else {
+                let Some(parcel) = spill::take(*id) else {
                     return exec_err!(
                         "{NAME}: spilled keys of another process cannot be read here"
                     );
                 };
-                self.runs.push(runs);
+                self.received.extend(parcel.sets);
+                self.runs.extend(parcel.runs);
             }
-            self.states
-                .push([lists[0].value(i), lists[1].value(i), lists[2].value(i)]);
+            // Handed-over states carry no arrays.
+            if !lists[0].value(i).is_empty() || !lists[2].value(i).is_empty() {
+                self.states
+                    .push([lists[0].value(i), lists[1].value(i), lists[2].value(i)]);
+            }
         }
         Ok(())
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
-        let (arrays, runs) = self.own_state();
-        // Runs received by this accumulator (a merge before a further merge) move on too.
-        let ids: Vec<u64> = std::mem::take(&mut self.runs)
-            .into_iter()
-            .chain(runs)
-            .map(spill::hand_over)
-            .collect();
+        let in_process =
+            self.budget.is_some() || !self.runs.is_empty() || !self.received.is_empty();
+        let (arrays, ids) = if in_process {
+            // In this process: hand over the buckets and runs as they are, with those
+            // received by this accumulator (a merge before a further merge).
+            let (own, runs) = self.keys.take();
+            let mut parcel = Parcel {
+                sets: std::mem::take(&mut self.received),
+                runs: std::mem::take(&mut self.runs),
+            };
+            parcel.sets.push(own);
+            parcel.runs.extend(runs);
+            let empty: [ArrayRef; 3] = [
+                Arc::new(datafusion::arrow::array::LargeBinaryArray::new_null(0)),
+                Arc::new(UInt64Array::new_null(0)),
+                Arc::new(UInt64Array::new_null(0)),
+            ];
+            (empty, vec![spill::hand_over(parcel)])
+        } else {
+            (self.own_arrays(), Vec::new())
+        };
         let ids: ArrayRef = Arc::new(UInt64Array::from(ids));
         Ok(arrays
             .into_iter()
@@ -512,7 +576,12 @@ impl Accumulator for DuplicatesAccumulator {
             .iter()
             .flat_map(|s| s.iter().map(|a| a.get_array_memory_size()))
             .sum();
-        size_of_val(self) + self.keys.capacity() + received + self.buf.capacity()
+        let handed: usize = self
+            .received
+            .iter()
+            .flat_map(|set| set.iter().map(Bucket::capacity))
+            .sum();
+        size_of_val(self) + self.keys.capacity() + received + handed + self.buf.capacity()
     }
 }
 

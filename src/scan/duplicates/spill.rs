@@ -8,9 +8,10 @@
 //! distinct keys; a partition still larger than the budget is first split by the next
 //! five hash bits, recursively, so no step holds more than about the budget.
 //!
-//! Runs travel from partial to final accumulators through a process-wide hand-over map
-//! (their state carries the id), so spilling is only enabled where every stage of a
-//! query runs in this process (not on a cluster).
+//! A partial accumulator's key rows (its buckets and runs) travel to the final
+//! accumulator through a process-wide hand-over map, as they are: its state carries
+//! only the id, so nothing is copied. Spilling (and the hand-over) is only enabled where
+//! every stage of a query runs in this process (not on a cluster).
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -58,8 +59,19 @@ impl Bucket {
     }
 
     /// Bytes its rows take as spilled records (a u32 length before each key).
-    fn record_bytes(&self) -> u64 {
+    pub(super) fn record_bytes(&self) -> u64 {
         (self.bytes.len() + 4 * self.ends.len()) as u64
+    }
+
+    /// Hash of row `r`.
+    pub(super) fn hash(&self, r: usize) -> u64 {
+        self.hashes[r]
+    }
+
+    /// Key of row `r`.
+    pub(super) fn key(&self, r: usize) -> &[u8] {
+        let start = if r == 0 { 0 } else { self.ends[r - 1] };
+        &self.bytes[start..self.ends[r]]
     }
 
     fn push(&mut self, hash: u64, key: &[u8]) {
@@ -77,7 +89,7 @@ impl Bucket {
             .map(|((start, &end), &h)| (h, &self.bytes[start..end]))
     }
 
-    fn capacity(&self) -> usize {
+    pub(super) fn capacity(&self) -> usize {
         self.bytes.capacity() + 8 * (self.ends.capacity() + self.hashes.capacity())
     }
 }
@@ -279,22 +291,30 @@ fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
     Ok(())
 }
 
-static HANDED_OVER: LazyLock<Mutex<HashMap<u64, Runs>>> = LazyLock::new(Default::default);
+/// Key rows handed from one accumulator to the next: bucket sets (one bucket per
+/// partition) held in memory, and spilled runs.
+#[derive(Debug, Default)]
+pub(super) struct Parcel {
+    pub(super) sets: Vec<Vec<Bucket>>,
+    pub(super) runs: Vec<Runs>,
+}
+
+static HANDED_OVER: LazyLock<Mutex<HashMap<u64, Parcel>>> = LazyLock::new(Default::default);
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
-/// Parks `runs` for the accumulator that merges this state; returns its id. Runs whose
-/// query fails before the merge stay parked until the process exits.
-pub(super) fn hand_over(runs: Runs) -> u64 {
+/// Parks `parcel` for the accumulator that merges this state; returns its id. A parcel
+/// whose query fails before the merge stays parked until the process exits.
+pub(super) fn hand_over(parcel: Parcel) -> u64 {
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     HANDED_OVER
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .insert(id, runs);
+        .insert(id, parcel);
     id
 }
 
-/// The runs parked under `id`, once.
-pub(super) fn take(id: u64) -> Option<Runs> {
+/// The parcel parked under `id`, once.
+pub(super) fn take(id: u64) -> Option<Parcel> {
     HANDED_OVER
         .lock()
         .unwrap_or_else(|e| e.into_inner())

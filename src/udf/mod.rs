@@ -11,6 +11,7 @@ pub mod cn_uscc;
 pub mod email;
 pub mod luhn;
 
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -41,7 +42,9 @@ pub struct FunctionInfo {
 enum Body {
     Bool(fn(&str) -> bool),
     Date(fn(&str) -> Option<NaiveDate>),
-    Text(fn(&str) -> Option<String>),
+    /// Borrowed when the value is already its result, so that the common case of an
+    /// already normalised key allocates nothing.
+    Text(for<'a> fn(&'a str) -> Option<Cow<'a, str>>),
 }
 
 struct Entry {
@@ -65,28 +68,38 @@ const fn stable(
     }
 }
 
-fn gender_text(s: &str) -> Option<String> {
-    cn_resident_id::gender(s).map(String::from)
+fn gender_text(s: &str) -> Option<Cow<'_, str>> {
+    cn_resident_id::gender(s).map(Cow::Borrowed)
 }
 
 /// The most specific personal-data category whose detector is sure of this one value
 /// on its own (a checksum passed, a specific format); header-led categories never.
-fn pii_category(s: &str) -> Option<String> {
+fn pii_category(s: &str) -> Option<Cow<'_, str>> {
     crate::classify::DETECTORS
         .iter()
         .filter(|d| d.alone.is_some() && (d.check)(s) == crate::classify::Match::Strong)
         .max_by_key(|d| d.specificity)
-        .map(|d| d.category.to_string())
+        .map(|d| Cow::Borrowed(d.category))
 }
 
-fn phone_key(s: &str) -> Option<String> {
+fn phone_key(s: &str) -> Option<Cow<'_, str>> {
+    // ASCII digits are their own key unless a 13- or 15-digit run may carry a prefix.
+    if !s.is_empty() && s.len() != 13 && s.len() != 15 && s.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Cow::Borrowed(s));
+    }
     let d = crate::dedupe::normalize::phone(s);
-    (!d.is_empty()).then_some(d)
+    (!d.is_empty()).then_some(Cow::Owned(d))
 }
 
-fn id_key(s: &str) -> Option<String> {
+fn id_key(s: &str) -> Option<Cow<'_, str>> {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+    {
+        return Some(Cow::Borrowed(s));
+    }
     let d = crate::dedupe::normalize::identifier(s);
-    (!d.is_empty()).then_some(d)
+    (!d.is_empty()).then_some(Cow::Owned(d))
 }
 
 /// The ordered registry. Names are never renamed or reused.
@@ -350,5 +363,33 @@ mod tests {
         );
         assert!(dates.is_null(1) && dates.is_null(2));
         assert_eq!(b.column(2).as_string::<i32>().value(0), "F");
+    }
+
+    #[test]
+    fn prefixed_digit_runs_still_lose_their_prefix() {
+        for s in ["8613812346138", "008613812346138", "13812346138"] {
+            assert_eq!(phone_key(s).as_deref(), Some("13812346138"));
+        }
+        assert_eq!(phone_key("8612345").as_deref(), Some("8612345"));
+        assert_eq!(id_key("").as_deref(), None);
+    }
+
+    proptest::proptest! {
+        /// The allocation-free paths give what the normalisers give.
+        #[test]
+        fn keys_borrowed_or_not_equal_the_normalised_value(
+            s in "(\\+86|0086|86)?[0-9A-Za-z -]{0,16}|[0-9]{0,16}|[0-9A-Z]{0,20}"
+        ) {
+            let phone = crate::dedupe::normalize::phone(&s);
+            proptest::prop_assert_eq!(
+                phone_key(&s).map(Cow::into_owned),
+                (!phone.is_empty()).then_some(phone)
+            );
+            let id = crate::dedupe::normalize::identifier(&s);
+            proptest::prop_assert_eq!(
+                id_key(&s).map(Cow::into_owned),
+                (!id.is_empty()).then_some(id)
+            );
+        }
     }
 }

@@ -698,7 +698,7 @@ pub fn sha256_file(path: &Path) -> Result<(String, u64)> {
     let mut file =
         std::fs::File::open(path).map_err(|e| Error::data(path, format!("cannot read: {e}")))?;
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
+    let mut buf = vec![0u8; 1 << 20];
     let mut total = 0u64;
     loop {
         let n = file

@@ -3,6 +3,7 @@
 //!
 //!     cargo bench --bench scan -- [ROWS] [DIR]      # default 1000000 rows, target/bench-data
 //!     STEWARD_BENCH_CLUSTER=standalone:2 cargo bench --features ballista --bench scan
+//!     STEWARD_BENCH_BREAKDOWN=1 cargo bench --bench scan   # CPU time per part of the rules
 //!
 //! Prints wall time (best of 3) of a plain read of every column (the floor), of the read
 //! plus a trivial aggregate over every value, and of the scan; the ratio scan / read;
@@ -247,6 +248,35 @@ async fn decoded(path: &Path, parquet: bool) -> Vec<datafusion::arrow::array::Re
     df.unwrap().collect().await.unwrap()
 }
 
+/// Cumulative parts of the bench rule file, for `STEWARD_BENCH_BREAKDOWN`: what each
+/// kind of check adds to the scan's CPU time (the first step is the read, the column
+/// profile, the classification and the input's SHA-256, with one check).
+fn breakdown_steps() -> Vec<(&'static str, String)> {
+    let (columns, rest) = RULES.split_once("checks:\n").unwrap();
+    let duplicates = rest.split_once("duplicates:\n").unwrap().1;
+    let head = columns.split_once("columns:\n").unwrap().0;
+    let required: String = COLUMNS
+        .iter()
+        .filter(|c| !matches!(**c, "city" | "amount" | "updated_at"))
+        .map(|c| format!("  {c}: {{ required: true }}\n"))
+        .collect();
+    let no_unique = columns.replace("unique: true, ", "");
+    vec![
+        (
+            "profile + 1 check",
+            format!("{head}columns:\n  customer_id: {{ required: true }}\n"),
+        ),
+        ("+ 8 required", format!("{head}columns:\n{required}")),
+        ("+ 15 other column checks", no_unique),
+        ("+ unique key", columns.to_string()),
+        (
+            "+ duplicate key",
+            format!("{columns}duplicates:\n{duplicates}"),
+        ),
+        ("+ 3 SQL checks (all)", RULES.to_string()),
+    ]
+}
+
 async fn scan(
     path: &Path,
     rules: &Path,
@@ -348,6 +378,22 @@ fn main() {
             f_cpu.as_secs_f64(),
             native_cpu.as_secs_f64()
         );
+        if std::env::var_os("STEWARD_BENCH_BREAKDOWN").is_some() {
+            let mut before = Duration::ZERO;
+            for (step, text) in breakdown_steps() {
+                let part = dir.join("bench-rules-part.yaml");
+                std::fs::write(&part, text).unwrap();
+                let (wall, cpu) = best_of_3_cpu(|| rt.block_on(scan(path, &part, None)).0);
+                println!(
+                    "{:<8} {step:<26} cpu {:>7.3}s ({:+.3}s)  wall {:>7.3}s",
+                    "",
+                    cpu.as_secs_f64(),
+                    cpu.as_secs_f64() - before.as_secs_f64(),
+                    wall.as_secs_f64()
+                );
+                before = cpu;
+            }
+        }
         // The same scan on a Ballista standalone cluster (scheduler and executors in this
         // process; the time includes starting them): STEWARD_BENCH_CLUSTER=standalone:2
         // with `--features ballista`.

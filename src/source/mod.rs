@@ -7,6 +7,7 @@
 
 mod diagnose;
 mod encoded_csv;
+mod multiline;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod remote;
@@ -412,7 +413,11 @@ pub async fn register(
                     .map_err(|e| Error::data(&input.path, format!("cannot read: {e}")))?;
                 let schema = infer_csv_schema(&input.path, file, delimiter, text_columns)
                     .map_err(|e| located(input, opts, e))?;
-                register_listing(ctx, table, path, input.format, &ext, Some(&schema), opts).await
+                let csv = CsvLayout {
+                    schema,
+                    multiline: csv_is_multiline(ctx, &input.path, meta.len(), delimiter)?,
+                };
+                register_listing(ctx, table, path, input.format, &ext, Some(&csv), opts).await
             }
         }
         InputFormat::Parquet => {
@@ -427,17 +432,43 @@ pub async fn register(
     result.map_err(|e| read_error(input, opts, &e))
 }
 
+/// What steward found out about a CSV/TSV input before reading it.
+struct CsvLayout {
+    /// The schema steward inferred.
+    schema: datafusion::arrow::datatypes::Schema,
+    /// A quoted value holds a line break, so the file must be read in one piece.
+    multiline: bool,
+}
+
+/// Whether the local CSV file at `path` has to be read in one piece because a quoted
+/// value holds a line break (see [`multiline`]). Files below DataFusion's size for
+/// parallel ranges are read in one piece anyway and are not looked at.
+fn csv_is_multiline(ctx: &SessionContext, path: &Path, len: u64, delimiter: u8) -> Result<bool> {
+    let parallel_from = ctx
+        .state()
+        .config()
+        .options()
+        .optimizer
+        .repartition_file_min_size as u64;
+    if len < parallel_from {
+        return Ok(false);
+    }
+    std::fs::File::open(path)
+        .and_then(|f| multiline::has_quoted_line_break(f, delimiter))
+        .map_err(|e| Error::data(path, format!("cannot read: {e}")))
+}
+
 /// Register `location` (a local path or an object-store URL) as a DataFusion listing
 /// table of `format`: the one place files and objects become tables. CSV/TSV is read
-/// with `csv_schema` (steward infers it itself); Parquet batches are spread over the
-/// cores unless the table is for a cluster.
+/// with the schema steward inferred, in one piece when a quoted value holds a line
+/// break; Parquet batches are spread over the cores unless the table is for a cluster.
 async fn register_listing(
     ctx: &SessionContext,
     table: &str,
     location: &str,
     format: InputFormat,
     ext: &str,
-    csv_schema: Option<&datafusion::arrow::datatypes::Schema>,
+    csv: Option<&CsvLayout>,
     opts: &SourceOptions,
 ) -> datafusion::error::Result<()> {
     let table_ref = TableReference::bare(table);
@@ -447,8 +478,10 @@ async fn register_listing(
                 .has_header(true)
                 .delimiter(format.delimiter())
                 .file_extension(ext);
-            if let Some(schema) = csv_schema {
-                options = options.schema(schema);
+            if let Some(csv) = csv {
+                options = options
+                    .schema(&csv.schema)
+                    .newlines_in_values(csv.multiline);
             }
             ctx.register_csv(table_ref, location, options).await
         }
@@ -531,8 +564,13 @@ async fn register_remote(
                 .schema_infer_max_records(SAMPLE_ROWS);
             match ctx.read_csv(first.as_str(), probe).await {
                 Ok(df) => {
-                    let schema = text_schema(df.schema().as_arrow(), text_columns);
-                    register_listing(ctx, table, url, input.format, &ext, Some(&schema), opts).await
+                    // Objects are not read ahead of the scan: line breaks in quoted
+                    // values are only supported in local files (README, known limits).
+                    let csv = CsvLayout {
+                        schema: text_schema(df.schema().as_arrow(), text_columns),
+                        multiline: false,
+                    };
+                    register_listing(ctx, table, url, input.format, &ext, Some(&csv), opts).await
                 }
                 Err(e) => Err(e),
             }

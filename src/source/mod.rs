@@ -458,6 +458,32 @@ fn csv_is_multiline(ctx: &SessionContext, path: &Path, len: u64, delimiter: u8) 
         .map_err(|e| Error::data(path, format!("cannot read: {e}")))
 }
 
+/// [`csv_is_multiline`] for the objects of a `file://` URL, which are local files: the
+/// first object's path when one of them has a line break in a quoted value. Objects of
+/// other stores are not read ahead of the scan: line breaks in their quoted values are
+/// not supported (README, known limits).
+fn multiline_objects(
+    ctx: &SessionContext,
+    input: &Input,
+    loc: &store::Location,
+    objects: &[object_store::ObjectMeta],
+) -> Result<Option<PathBuf>> {
+    if loc.base.as_str() != "file:///" {
+        return Ok(None);
+    }
+    let fs = object_store::local::LocalFileSystem::new();
+    let local = |o: &object_store::ObjectMeta| {
+        fs.path_to_filesystem(&o.location)
+            .map_err(|e| Error::data(&input.path, format!("cannot read: {e}")))
+    };
+    for object in objects {
+        if csv_is_multiline(ctx, &local(object)?, object.size, input.format.delimiter())? {
+            return local(&objects[0]).map(Some);
+        }
+    }
+    Ok(None)
+}
+
 /// Register `location` (a local path or an object-store URL) as a DataFusion listing
 /// table of `format`: the one place files and objects become tables. CSV/TSV is read
 /// with the schema steward inferred, in one piece when a quoted value holds a line
@@ -556,23 +582,35 @@ async fn register_remote(
             // Infer from the first rows of the first object, as for a local file (per-
             // object inference would disagree between parts), then read `text_columns`
             // (and empty ones) as text.
-            let first = format!("{}{}", loc.base.as_str(), objects[0].location);
-            let probe = CsvReadOptions::new()
-                .has_header(true)
-                .delimiter(input.format.delimiter())
-                .file_extension(&ext)
-                .schema_infer_max_records(SAMPLE_ROWS);
-            match ctx.read_csv(first.as_str(), probe).await {
-                Ok(df) => {
-                    // Objects are not read ahead of the scan: line breaks in quoted
-                    // values are only supported in local files (README, known limits).
-                    let csv = CsvLayout {
-                        schema: text_schema(df.schema().as_arrow(), text_columns),
-                        multiline: false,
-                    };
-                    register_listing(ctx, table, url, input.format, &ext, Some(&csv), opts).await
+            if let Some(path) = multiline_objects(ctx, input, &loc, &objects)? {
+                // DataFusion's inference cuts its sample at line breaks, quoted or not:
+                // infer as for a local file.
+                let file = std::fs::File::open(&path)
+                    .map_err(|e| Error::data(&path, format!("cannot read: {e}")))?;
+                let schema = infer_csv_schema(&path, file, input.format.delimiter(), text_columns)?;
+                let csv = CsvLayout {
+                    schema,
+                    multiline: true,
+                };
+                register_listing(ctx, table, url, input.format, &ext, Some(&csv), opts).await
+            } else {
+                let first = format!("{}{}", loc.base.as_str(), objects[0].location);
+                let probe = CsvReadOptions::new()
+                    .has_header(true)
+                    .delimiter(input.format.delimiter())
+                    .file_extension(&ext)
+                    .schema_infer_max_records(SAMPLE_ROWS);
+                match ctx.read_csv(first.as_str(), probe).await {
+                    Ok(df) => {
+                        let csv = CsvLayout {
+                            schema: text_schema(df.schema().as_arrow(), text_columns),
+                            multiline: false,
+                        };
+                        register_listing(ctx, table, url, input.format, &ext, Some(&csv), opts)
+                            .await
+                    }
+                    Err(e) => Err(e),
                 }
-                Err(e) => Err(e),
             }
         }
         InputFormat::Parquet => {

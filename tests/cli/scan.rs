@@ -374,34 +374,50 @@ fn no_raw_personal_data_in_any_output() {
 }
 
 /// A CSV file large enough to be read as parallel byte ranges, whose quoted values hold
-/// line breaks (multi-line addresses): read in one piece, every record intact. Read in
-/// ranges, a range would start inside a quoted value.
+/// line breaks (multi-line addresses): read in one piece, every record intact, as a file
+/// and as the parts of a `file://` prefix. Read in ranges, a range would start inside a
+/// quoted value.
 #[test]
 fn quoted_line_breaks_in_a_large_csv_keep_every_record() {
     let t = CliTest::new();
-    let mut csv = String::from("customer_id,address,city\n");
     let rows = 40_000;
-    for i in 0..rows {
-        csv.push_str(&format!(
-            "C{i:08},\"北京市朝阳区\n建国路 {i} 号\n2 号楼\r\n3 单元\",北京市\n"
-        ));
-    }
-    assert!(
-        csv.len() > 2 << 20,
-        "larger than DataFusion's 1 MiB range size"
-    );
-    t.write("multiline.csv", &csv);
+    let part = |from: usize| {
+        let mut csv = String::from("customer_id,address,city\n");
+        for i in from..from + rows {
+            csv.push_str(&format!(
+                "C{i:08},\"北京市朝阳区\n建国路 {i} 号\n2 号楼\r\n3 单元\",北京市\n"
+            ));
+        }
+        assert!(
+            csv.len() > 2 << 20,
+            "larger than DataFusion's 1 MiB range size"
+        );
+        csv
+    };
+    t.write("multiline.csv", &part(0));
+    std::fs::create_dir_all(t.path("lake/multiline")).unwrap();
+    t.write("lake/multiline/part-0.csv", &part(0));
+    t.write("lake/multiline/part-1.csv", &part(rows));
     t.write(
         "multiline.yaml",
         "version: 1\ndataset: multiline\nkey: [customer_id]\ncolumns:\n  \
          customer_id: { required: true, unique: true, pattern: '^C[0-9]{8}$' }\n  \
          address: { required: true }\n  city: { allowed: [北京市] }\n",
     );
-    let (code, report, stderr) = scan_json(&t, &["multiline.csv", "--rules", "multiline.yaml"]);
-    assert_eq!(code, 0, "{stderr}");
-    let d = &report["datasets"][0];
-    assert_eq!(d["rows"], rows);
-    for c in d["checks"].as_array().unwrap() {
-        assert_eq!(c["failed"], 0, "{c}");
+    let url = format!("file://{}/", t.path("lake/multiline").display());
+    let inputs: [(&[&str], usize); 2] = [
+        (&["multiline.csv"], rows),
+        (&[&url, "--input-format", "csv"], 2 * rows),
+    ];
+    for (input, expected) in inputs {
+        let mut args = input.to_vec();
+        args.extend(["--rules", "multiline.yaml"]);
+        let (code, report, stderr) = scan_json(&t, &args);
+        assert_eq!(code, 0, "{input:?}: {stderr}");
+        let d = &report["datasets"][0];
+        assert_eq!(d["rows"], expected, "{input:?}");
+        for c in d["checks"].as_array().unwrap() {
+            assert_eq!(c["failed"], 0, "{input:?}: {c}");
+        }
     }
 }

@@ -471,6 +471,26 @@ mod tests {
             assert_eq!(pq.rows, fixture.num_rows() as u64);
             assert_eq!(pq.rows, csv.rows);
             assert_eq!(groups(&dir.path().join("out.parquet")), groups(&input));
+            // Masked columns are written zstd-compressed; kept ones as the input has them.
+            let r = SerializedFileReader::new(
+                std::fs::File::open(dir.path().join("out.parquet")).unwrap(),
+            )
+            .unwrap();
+            for g in r.metadata().row_groups() {
+                for (chunk, c) in g.columns().iter().zip(&pq.columns) {
+                    if c.method != "keep" {
+                        assert!(
+                            matches!(
+                                chunk.compression(),
+                                datafusion::parquet::basic::Compression::ZSTD(_)
+                            ),
+                            "{}: {:?}",
+                            c.column,
+                            chunk.compression()
+                        );
+                    }
+                }
+            }
 
             let out = read(&dir.path().join("out.parquet")).await;
             let text = read(&dir.path().join("out.csv")).await;

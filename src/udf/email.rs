@@ -1,7 +1,18 @@
 //! `email_valid`: e-mail addresses.
 
-fn atext(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c)
+fn atext(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~-".contains(&b)
+}
+
+/// A domain label: letters, digits and hyphens, 1-63 of them, no hyphen at either end.
+fn ldh(label: &str) -> bool {
+    !label.is_empty()
+        && label.len() <= 63
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// ## What it checks
@@ -21,6 +32,8 @@ fn atext(c: char) -> bool {
 /// ASCII only: internationalised local parts and quoted local parts are refused.
 /// Whether the mailbox exists is not checked.
 pub fn is_valid(s: &str) -> bool {
+    // Byte by byte and without allocating: every rule is about ASCII, and a non-ASCII
+    // byte fails each of them.
     let s = s.trim();
     if s.len() > 254 {
         return false;
@@ -33,26 +46,22 @@ pub fn is_valid(s: &str) -> bool {
     }
     if local
         .split('.')
-        .any(|part| part.is_empty() || !part.chars().all(atext))
+        .any(|part| part.is_empty() || !part.bytes().all(atext))
     {
         return false;
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
-        return false;
+    let mut labels = 0;
+    let mut tld = "";
+    for label in domain.split('.') {
+        if !ldh(label) {
+            return false;
+        }
+        labels += 1;
+        tld = label;
     }
-    let ldh = |l: &str| {
-        !l.is_empty()
-            && l.len() <= 63
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-    };
-    if !labels.iter().all(|l| ldh(l)) {
-        return false;
-    }
-    let tld = labels[labels.len() - 1];
-    tld.starts_with("xn--") || (tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+    labels >= 2
+        && (tld.starts_with("xn--")
+            || (tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic())))
 }
 
 #[cfg(test)]
@@ -84,10 +93,55 @@ mod tests {
         assert!(!is_valid(&format!("{}@example.com", "a".repeat(65))));
     }
 
+    /// The rules as first written, over chars and with the labels collected: the
+    /// allocation-free version must agree with it.
+    fn reference(s: &str) -> bool {
+        let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c);
+        let s = s.trim();
+        if s.len() > 254 {
+            return false;
+        }
+        let Some((local, domain)) = s.split_once('@') else {
+            return false;
+        };
+        if local.is_empty() || local.len() > 64 || domain.len() > 253 {
+            return false;
+        }
+        if local
+            .split('.')
+            .any(|part| part.is_empty() || !part.chars().all(atext))
+        {
+            return false;
+        }
+        let labels: Vec<&str> = domain.split('.').collect();
+        if labels.len() < 2 {
+            return false;
+        }
+        let ldh = |l: &str| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        };
+        if !labels.iter().all(|l| ldh(l)) {
+            return false;
+        }
+        let tld = labels[labels.len() - 1];
+        tld.starts_with("xn--") || (tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+    }
+
     proptest! {
         #[test]
         fn any_string_is_safe(s in ".*") {
             let _ = is_valid(&s);
+        }
+
+        #[test]
+        fn agrees_with_the_first_version(
+            s in "[ a-z0-9.@+-]{0,12}(\\.[a-z]{0,3}|\\.xn--[a-z]{0,3}|[张é@.-]|-)?[a-z.]{0,4}|.{0,20}"
+        ) {
+            prop_assert_eq!(is_valid(&s), reference(&s), "{:?}", s);
         }
     }
 }

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Date32Array, StringArray};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, Int64Type, UInt64Type};
 use datafusion::common::Result;
 use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
@@ -273,6 +273,12 @@ impl ScalarUDFImpl for TextFn {
         let out = match input.data_type() {
             DataType::Utf8 => self.apply(input.as_string::<i32>().iter()),
             DataType::Utf8View => self.apply(input.as_string_view().iter()),
+            DataType::UInt64 => self.apply_integers(input.as_primitive::<UInt64Type>().iter()),
+            t if t.is_integer() => {
+                // Every other integer type fits in an i64.
+                let wide = cast(&input, &DataType::Int64)?;
+                self.apply_integers(wide.as_primitive::<Int64Type>().iter())
+            }
             _ => {
                 let text = cast(&input, &DataType::Utf8)?;
                 self.apply(text.as_string::<i32>().iter())
@@ -283,6 +289,32 @@ impl ScalarUDFImpl for TextFn {
 }
 
 impl TextFn {
+    /// Integers (a mobile number read as a number) as their decimal text, formatted into
+    /// one buffer rather than cast to a string array first.
+    fn apply_integers<I: itoa::Integer>(
+        &self,
+        values: impl Iterator<Item = Option<I>>,
+    ) -> ArrayRef {
+        let mut buf = itoa::Buffer::new();
+        match self.body {
+            Body::Bool(f) => Arc::new(
+                values
+                    .map(|v| v.map(|v| f(buf.format(v))))
+                    .collect::<BooleanArray>(),
+            ),
+            Body::Date(f) => Arc::new(
+                values
+                    .map(|v| v.and_then(|v| f(buf.format(v))).map(days_since_epoch))
+                    .collect::<Date32Array>(),
+            ),
+            Body::Text(f) => Arc::new(
+                values
+                    .map(|v| v.and_then(|v| f(buf.format(v)).map(Cow::into_owned)))
+                    .collect::<StringArray>(),
+            ),
+        }
+    }
+
     fn apply<'a>(&self, values: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
         match self.body {
             Body::Bool(f) => Arc::new(values.map(|v| v.map(f)).collect::<BooleanArray>()),
@@ -363,6 +395,32 @@ mod tests {
         );
         assert!(dates.is_null(1) && dates.is_null(2));
         assert_eq!(b.column(2).as_string::<i32>().value(0), "F");
+    }
+
+    /// Integers formatted in place give what the same integers cast to text give.
+    #[test]
+    fn integers_are_read_as_their_decimal_text() {
+        let values: Vec<Option<i64>> = vec![
+            Some(13812346138),
+            Some(8613812346138),
+            Some(-13812346138),
+            Some(0),
+            None,
+            Some(i64::MAX),
+            Some(11010519491231002),
+        ];
+        let ints: ArrayRef = Arc::new(datafusion::arrow::array::Int64Array::from(values));
+        let text = cast(&ints, &DataType::Utf8).unwrap();
+        for e in ENTRIES {
+            let f = TextFn {
+                name: e.info.name,
+                signature: Signature::any(1, Volatility::Immutable),
+                body: e.body,
+            };
+            let direct = f.apply_integers(ints.as_primitive::<Int64Type>().iter());
+            let via_text = f.apply(text.as_string::<i32>().iter());
+            assert_eq!(direct.as_ref(), via_text.as_ref(), "{}", f.name);
+        }
     }
 
     #[test]

@@ -67,6 +67,13 @@ fn text<'a>(b: &'a RecordBatch, name: &str) -> &'a datafusion::arrow::array::Str
     b.column_by_name(name).unwrap().as_string::<i32>()
 }
 
+fn typed<'a, T: datafusion::arrow::datatypes::ArrowPrimitiveType>(
+    b: &'a RecordBatch,
+    name: &str,
+) -> &'a datafusion::arrow::array::PrimitiveArray<T> {
+    b.column_by_name(name).unwrap().as_primitive::<T>()
+}
+
 fn present(a: &datafusion::arrow::array::StringArray, i: usize) -> Option<&str> {
     a.is_valid(i)
         .then(|| a.value(i).trim())
@@ -87,26 +94,11 @@ fn check_batch(
     let email_col = text(b, "email");
     let address = text(b, "address");
     let city = text(b, "city");
-    let birth = b
-        .column_by_name("birth_date")
-        .unwrap()
-        .as_primitive::<Date32Type>();
-    let mobile = b
-        .column_by_name("mobile")
-        .unwrap()
-        .as_primitive::<Int64Type>();
-    let amount = b
-        .column_by_name("amount")
-        .unwrap()
-        .as_primitive::<Float64Type>();
-    let created = b
-        .column_by_name("created_at")
-        .unwrap()
-        .as_primitive::<TimestampSecondType>();
-    let updated = b
-        .column_by_name("updated_at")
-        .unwrap()
-        .as_primitive::<TimestampSecondType>();
+    let birth = typed::<Date32Type>(b, "birth_date");
+    let mobile = typed::<Int64Type>(b, "mobile");
+    let amount = typed::<Float64Type>(b, "amount");
+    let created = typed::<TimestampSecondType>(b, "created_at");
+    let updated = typed::<TimestampSecondType>(b, "updated_at");
     let min_birth = -25567; // 1900-01-01
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
     let year_secs = 365 * 86_400;

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Origin, Result, RuleDiagnostic, did_you_mean};
 use crate::report::{Dimension, Severity};
+pub use crate::source::ColumnType;
 use raw::{RawCheck, RawColumn, RawRuleFile, Scalar};
 
 /// All rule files of a run, validated and merged per dataset.
@@ -47,6 +48,25 @@ pub struct DatasetRules {
     pub fuzzy: Option<FuzzySpec>,
     /// `compliance:` declarations, used by `steward report`.
     pub compliance: Option<compliance::ComplianceSpec>,
+    /// `columns.<c>.type`: how a column is read, winning over inference.
+    pub types: BTreeMap<String, TypeDecl>,
+}
+
+/// A column type declared in a rule file, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDecl {
+    pub column_type: ColumnType,
+    pub origin: Origin,
+}
+
+impl DatasetRules {
+    /// The declared column types, as the source reads them.
+    pub fn declared_types(&self) -> crate::source::Declared {
+        self.types
+            .iter()
+            .map(|(c, d)| (c.clone(), d.column_type))
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -692,6 +712,32 @@ fn validate(cx: &mut Ctx<'_>, raw: RawRuleFile) -> ParsedFile {
     }
 
     for (name, col) in &raw.columns {
+        if let Some(t) = &col.value.type_ {
+            match ColumnType::parse(t.value.trim()) {
+                Some(column_type) => {
+                    rules.types.insert(
+                        name.clone(),
+                        TypeDecl {
+                            column_type,
+                            origin: cx.origin(t),
+                        },
+                    );
+                }
+                None => {
+                    let names = ColumnType::ALL.map(|t| t.as_str());
+                    let help = did_you_mean(&t.value, names);
+                    cx.error(
+                        t,
+                        format!(
+                            "unknown column type '{}'; expected one of {}",
+                            t.value,
+                            names.join(", ")
+                        ),
+                        help,
+                    );
+                }
+            }
+        }
         column_checks(cx, name, col, &mut rules.checks);
     }
 
@@ -816,7 +862,7 @@ fn column_checks(cx: &mut Ctx<'_>, name: &str, col: &Spanned<RawColumn>, out: &m
             origin,
         });
     };
-    let mut any = false;
+    let mut any = c.type_.is_some();
     if c.required == Some(true) {
         any = true;
         push(
@@ -975,7 +1021,7 @@ fn column_checks(cx: &mut Ctx<'_>, name: &str, col: &Spanned<RawColumn>, out: &m
     if !any {
         cx.error(
             col,
-            format!("column '{name}' declares no check; expected at least one of required, unique, format, allowed, min, max, pattern, fresh_within, not_future"),
+            format!("column '{name}' declares no check; expected at least one of type, required, unique, format, allowed, min, max, pattern, fresh_within, not_future"),
             None,
         );
     }
@@ -1115,6 +1161,20 @@ fn merge(files: Vec<ParsedFile>, diags: &mut Vec<RuleDiagnostic>) -> Vec<Dataset
                     into.as_of = from.as_of;
                 }
                 into.checks.extend(from.checks);
+                for (c, t) in from.types {
+                    match into.types.get(&c) {
+                        Some(first) if first.column_type != t.column_type => clash(
+                            diags,
+                            Some(&t.origin),
+                            Some(&first.origin),
+                            &format!("type of column '{c}'"),
+                        ),
+                        Some(_) => {}
+                        None => {
+                            into.types.insert(c, t);
+                        }
+                    }
+                }
                 for (d, w) in from.weights {
                     if into.weights.insert(d, w).is_some() {
                         clash(

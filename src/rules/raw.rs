@@ -35,6 +35,9 @@ pub(crate) struct RawRuleFile {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawColumn {
+    /// `text | integer | decimal | date | timestamp | boolean`: how the column is read.
+    #[serde(default, rename = "type")]
+    pub type_: Option<Spanned<String>>,
     #[serde(default)]
     pub required: Option<bool>,
     #[serde(default)]

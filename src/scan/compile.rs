@@ -271,6 +271,9 @@ impl<'a> Binder<'a> {
             .iter()
             .filter_map(|k| self.column(k, &key_origin))
             .collect();
+        for (name, decl) in &rules.types {
+            self.column(name, &decl.origin);
+        }
         let checks = rules
             .checks
             .iter()

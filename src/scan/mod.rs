@@ -417,8 +417,12 @@ async fn scan_all(
         ..opts.source
     };
     let mut schemas = Vec::new();
-    for (input, text) in inputs.iter().zip(text_columns) {
-        source::register(&ctx, input, &input.name, &source_opts, text).await?;
+    for ((input, text), rules) in inputs.iter().zip(text_columns).zip(rules) {
+        let declared = rules
+            .as_ref()
+            .map(|r| r.declared_types())
+            .unwrap_or_default();
+        source::register(&ctx, input, &input.name, &source_opts, text, &declared).await?;
         let table = ctx
             .table_provider(datafusion::common::TableReference::bare(
                 input.name.as_str(),
@@ -436,7 +440,24 @@ async fn scan_all(
             compile::Binder::new(&input.name, schema, as_of, &schemas, &mut diags).bind(r)
         });
         if let Some(b) = &b {
-            validate_sql(&ctx, b, schema, &mut diags).await;
+            let mut failures = Vec::new();
+            validate_sql(&ctx, b, schema, &mut failures).await;
+            for failure in failures {
+                // A CSV column typed as a number from its values, used as text by a
+                // rule: text-first, it is read as the text it is (a digits-only card
+                // number in `trim()`), not refused.
+                if let Some(column) = failure
+                    .columns
+                    .iter()
+                    .find_map(|c| inferred_number(input, rules.as_ref(), schema, c))
+                {
+                    return Err(Retry::AsText {
+                        input: bound.len(),
+                        column,
+                    });
+                }
+                diags.push(failure.diag);
+            }
         }
         bound.push(b);
     }
@@ -446,6 +467,7 @@ async fn scan_all(
         return Err(Retry::Fail(Error::RuleFile(diags)));
     }
 
+    let all_rules = rules;
     let mut reports = Vec::new();
     for (index, ((input, rules), (b, (_, schema)))) in inputs
         .iter()
@@ -464,7 +486,9 @@ async fn scan_all(
                 let i = reading
                     .and_then(|name| inputs.iter().position(|c| c.name == name))
                     .unwrap_or(index);
-                if let Some(column) = source::mistyped_column(&inputs[i], &error) {
+                if let Some(column) = source::mistyped_column(&inputs[i], &error)
+                    && !is_declared(&all_rules[i], &schemas[i].1, column)
+                {
                     return Err(Retry::AsText { input: i, column });
                 }
                 return Err(Retry::Fail(execution_error(
@@ -488,6 +512,36 @@ async fn scan_all(
         }
     }
     Ok(reports)
+}
+
+/// The position of column `name` when it is a CSV/TSV column that steward typed as a
+/// number from its values (not declared by the rule file): such a column can be read as
+/// text instead.
+fn inferred_number(
+    input: &Input,
+    rules: Option<&DatasetRules>,
+    schema: &Schema,
+    name: &str,
+) -> Option<usize> {
+    if !matches!(
+        input.format,
+        source::InputFormat::Csv | source::InputFormat::Tsv
+    ) || rules.is_some_and(|r| r.types.contains_key(name))
+    {
+        return None;
+    }
+    let index = schema.index_of(name).ok()?;
+    schema.field(index).data_type().is_numeric().then_some(index)
+}
+
+/// Whether the column at `index` has a type declared by the rule file (which a value
+/// that does not fit makes a data error, not a column read as text).
+fn is_declared(rules: &Option<DatasetRules>, schema: &Schema, index: usize) -> bool {
+    let Some(rules) = rules else { return false };
+    schema
+        .fields()
+        .get(index)
+        .is_some_and(|f| rules.types.contains_key(f.name()))
 }
 
 fn spinner(enabled: bool, name: &str) -> indicatif::ProgressBar {
@@ -556,12 +610,19 @@ fn execution_error(
     source::read_error(input, &opts.source, err)
 }
 
-/// Plan each SQL check alone, so a bad expression is reported at its own position.
+/// A SQL check that does not plan, and the columns its expressions name.
+struct SqlFailure {
+    diag: RuleDiagnostic,
+    columns: Vec<String>,
+}
+
+/// Plan each SQL check alone, so a bad expression is reported at its own position, with
+/// the check id, the types of the columns it names and a hint.
 async fn validate_sql(
     ctx: &SessionContext,
     b: &BoundDataset,
     schema: &Schema,
-    diags: &mut Vec<RuleDiagnostic>,
+    failures: &mut Vec<SqlFailure>,
 ) {
     let Ok(df_schema) = datafusion::common::DFSchema::try_from(schema.clone()) else {
         return;
@@ -570,17 +631,34 @@ async fn validate_sql(
         let crate::rules::CheckKind::Sql { where_, expect } = &check.spec.kind else {
             continue;
         };
+        let mut columns = Vec::new();
         let mut ok = true;
         for part in where_.iter().chain(std::iter::once(expect)) {
-            if let Err(e) = ctx.parse_sql_expr(&part.text, &df_schema) {
-                ok = false;
-                diags.push(RuleDiagnostic {
-                    origin: part.origin.clone(),
-                    message: format!("SQL expression does not plan: {}", short_df_error(&e)),
-                    help: None,
-                });
+            match ctx.parse_sql_expr(&part.text, &df_schema) {
+                Ok(expr) => {
+                    let mut names: Vec<String> =
+                        expr.column_refs().iter().map(|c| c.name.clone()).collect();
+                    names.sort();
+                    columns.extend(names);
+                }
+                Err(e) => {
+                    ok = false;
+                    failures.push(SqlFailure {
+                        diag: RuleDiagnostic {
+                            origin: part.origin.clone(),
+                            message: format!(
+                                "SQL expression of check '{}' does not plan: {}",
+                                check.id,
+                                short_df_error(&e)
+                            ),
+                            help: None,
+                        },
+                        columns: Vec::new(),
+                    });
+                }
             }
         }
+        columns.dedup();
         if !ok {
             continue;
         }
@@ -592,14 +670,114 @@ async fn validate_sql(
             eval.as_deref().unwrap_or("TRUE"),
             b.table
         );
-        if let Err(e) = ctx.sql_with_options(&sql, sql_options()).await {
-            diags.push(RuleDiagnostic {
-                origin: expect.origin.clone(),
-                message: format!("SQL check does not plan: {}", short_df_error(&e)),
-                help: Some("`where` and `expect` must be boolean SQL expressions over this dataset's columns".into()),
+        let planned = match ctx.sql_with_options(&sql, sql_options()).await {
+            // Type coercion and function signatures are checked when the plan is
+            // optimized and made physical.
+            Ok(df) => df.create_physical_plan().await.map(|_| ()),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = planned {
+            let typed: Vec<(String, DataType)> = columns
+                .iter()
+                .filter_map(|c| {
+                    schema
+                        .field_with_name(c)
+                        .ok()
+                        .map(|f| (c.clone(), f.data_type().clone()))
+                })
+                .collect();
+            let (message, help) = explain_plan_error(&e, &typed);
+            failures.push(SqlFailure {
+                diag: RuleDiagnostic {
+                    origin: match where_ {
+                        Some(w) if !plans(ctx, &w.text, &b.table).await => w.origin.clone(),
+                        _ => expect.origin.clone(),
+                    },
+                    message: format!("SQL check '{}' does not plan: {message}", check.id),
+                    help: Some(help),
+                },
+                columns,
             });
         }
     }
+}
+
+/// Whether a boolean expression over `table` plans on its own (to tell whether `where`
+/// or `expect` is at fault: DataFusion's errors do not say).
+async fn plans(ctx: &SessionContext, expr: &str, table: &str) -> bool {
+    let sql = format!("SELECT CASE WHEN ({expr}) THEN 1 ELSE 0 END FROM {table}");
+    match ctx.sql_with_options(&sql, sql_options()).await {
+        Ok(df) => df.create_physical_plan().await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A planning error as a rule author can act on it: DataFusion's message without its
+/// "internal error / please file a bug" framing, the types of the columns involved, and
+/// a hint. Column types, not values: nothing from the data is quoted.
+fn explain_plan_error(e: &DataFusionError, columns: &[(String, DataType)]) -> (String, String) {
+    let text = e.strip_backtrace();
+    let text = text
+        .replace("Internal error: ", "")
+        .replace("Error during planning: ", "")
+        .replace("Schema error: ", "");
+    let text = match text.find("This issue was likely caused by a bug") {
+        Some(at) => text[..at].trim_end().trim_end_matches('.').to_string(),
+        None => text.lines().next().unwrap_or("").trim().to_string(),
+    };
+    let involved = if columns.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (columns: {})",
+            columns
+                .iter()
+                .map(|(c, t)| format!("{c} is {t}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    // `Function 'btrim' failed to match any signature ... requires String, but received Int64`
+    let function = text
+        .split("Function '")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .map(|f| match f {
+            "btrim" => "trim",
+            other => other,
+        });
+    let wants_text = text.contains("requires String") || text.contains("requires Utf8");
+    let non_text: Vec<&(String, DataType)> = columns
+        .iter()
+        .filter(|(_, t)| !compile::is_text(t))
+        .collect();
+    if let (Some(f), true, Some((c, t))) = (function, wants_text, non_text.first()) {
+        return (
+            format!("{f}() takes text; column {c} is read as {t}{involved}"),
+            format!(
+                "declare `type: text` for {c} under the rule file's columns, or write CAST({} AS VARCHAR)",
+                compile::ident(c)
+            ),
+        );
+    }
+    let message = match function {
+        Some(f) if text.contains("failed to match any signature") => {
+            let reasons: Vec<&str> = text
+                .split(',')
+                .filter(|p| p.contains("but received") || p.contains("expects"))
+                .map(str::trim)
+                .collect();
+            format!(
+                "{f}() does not accept these arguments: {}{involved}",
+                if reasons.is_empty() { text.as_str().into() } else { reasons.join("; ") }
+            )
+        }
+        _ => format!("{text}{involved}"),
+    };
+    (
+        message,
+        "`where` and `expect` must be boolean SQL expressions over this dataset's columns; a column's type can be declared with `type:` under columns".into(),
+    )
 }
 
 fn short_df_error(e: &DataFusionError) -> String {

@@ -25,15 +25,26 @@ use crate::error::{Error, Result};
 pub(super) struct EncodedCsv;
 
 impl EncodedCsv {
-    /// A table over `path`, its schema inferred from the first `infer_rows` records.
+    /// A table over `path`, its schema inferred from the first records, and the number
+    /// columns to parse strictly on top of it.
     #[allow(clippy::new_ret_no_self)]
     pub(super) fn try_new(
         path: &Path,
         encoding: &'static Encoding,
         delimiter: u8,
         text_columns: &super::TextColumns,
-    ) -> Result<StreamingTable> {
-        let schema = super::infer_csv_schema(path, open(path, encoding)?, delimiter, text_columns)?;
+        declared: &super::Declared,
+    ) -> Result<(
+        StreamingTable,
+        std::collections::BTreeMap<usize, super::typing::Convert>,
+    )> {
+        let (schema, converts) = super::infer_csv_schema(
+            path,
+            open(path, encoding)?,
+            delimiter,
+            text_columns,
+            declared,
+        )?;
         let schema: SchemaRef = Arc::new(schema);
         let partition = Arc::new(DecodedPartition {
             path: path.to_path_buf(),
@@ -41,7 +52,8 @@ impl EncodedCsv {
             delimiter,
             schema: Arc::clone(&schema),
         });
-        StreamingTable::try_new(schema, vec![partition]).map_err(Error::internal)
+        let table = StreamingTable::try_new(schema, vec![partition]).map_err(Error::internal)?;
+        Ok((table, converts))
     }
 }
 

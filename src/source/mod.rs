@@ -13,6 +13,7 @@ pub mod postgres;
 pub mod remote;
 mod spread;
 mod store;
+pub mod typing;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, S
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+pub use typing::{ColumnType, Declared};
 
 /// How an input file is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -291,7 +293,7 @@ pub async fn register_text(
     let text_all: TextColumns = if matches!(input.format, InputFormat::Csv | InputFormat::Tsv) {
         // Learn the column count, then read them all as text.
         let probe = format!("{table}__probe");
-        register(ctx, input, &probe, opts, &Default::default()).await?;
+        register(ctx, input, &probe, opts, &Default::default(), &Declared::new()).await?;
         let provider = ctx
             .table_provider(probe.as_str())
             .await
@@ -303,7 +305,7 @@ pub async fn register_text(
     } else {
         Default::default()
     };
-    register(ctx, input, table, opts, &text_all).await
+    register(ctx, input, table, opts, &text_all, &Declared::new()).await
 }
 
 /// A Parquet file ends with its metadata length (4 bytes, little-endian) and `PAR1`, and
@@ -357,16 +359,81 @@ fn footer_fits(path: &Path, tail: &[u8], len: u64) -> Result<()> {
     Ok(())
 }
 
-/// Register `input` in `ctx` as a table named after the input's dataset name.
+/// Register `input` in `ctx` as a table named after the input's dataset name, its
+/// columns typed text-first ([`typing`]): `text_columns` (by position) are text,
+/// `declared` columns (by name) have the rule file's type.
 pub async fn register(
     ctx: &SessionContext,
     input: &Input,
     table: &str,
     opts: &SourceOptions,
     text_columns: &TextColumns,
+    declared: &Declared,
+) -> Result<()> {
+    register_untyped(ctx, input, table, opts, text_columns, declared).await?;
+    convert_declared(ctx, input, table, declared).await
+}
+
+/// A declared type that differs from the type a typed input (Parquet, NDJSON,
+/// PostgreSQL, or a CSV column the reader already converts) has: the table is wrapped
+/// so that the column is cast. Columns that are missing are the rules' business.
+async fn convert_declared(
+    ctx: &SessionContext,
+    input: &Input,
+    table: &str,
+    declared: &Declared,
+) -> Result<()> {
+    if declared.is_empty() {
+        return Ok(());
+    }
+    let provider = ctx
+        .table_provider(table)
+        .await
+        .map_err(Error::internal)?;
+    let schema = provider.schema();
+    let mut converts = std::collections::BTreeMap::new();
+    for (i, f) in schema.fields().iter().enumerate() {
+        if let Some(t) = declared.get(f.name())
+            && f.data_type() != &t.data_type()
+        {
+            let target = t.data_type();
+            if !datafusion::arrow::compute::can_cast_types(f.data_type(), &target) {
+                return Err(Error::Data {
+                    path: input.path.clone(),
+                    line: None,
+                    column: Some(f.name().clone()),
+                    message: format!(
+                        "the rule file declares type: {}, but the column is {} and cannot be read as one",
+                        t.as_str(),
+                        f.data_type()
+                    ),
+                });
+            }
+            converts.insert(i, typing::Convert::Cast(target));
+        }
+    }
+    if converts.is_empty() {
+        return Ok(());
+    }
+    ctx.deregister_table(table).map_err(Error::internal)?;
+    ctx.register_table(
+        TableReference::bare(table),
+        Arc::new(typing::StrictNumbers::new(provider, converts)),
+    )
+    .map_err(Error::internal)?;
+    Ok(())
+}
+
+async fn register_untyped(
+    ctx: &SessionContext,
+    input: &Input,
+    table: &str,
+    opts: &SourceOptions,
+    text_columns: &TextColumns,
+    declared: &Declared,
 ) -> Result<()> {
     if let Some(remote) = &input.remote {
-        return register_remote(ctx, input, remote, table, opts, text_columns).await;
+        return register_remote(ctx, input, remote, table, opts, text_columns, declared).await;
     }
     let meta = std::fs::metadata(&input.path)
         .map_err(|e| Error::data(&input.path, format!("cannot read: {e}")))?;
@@ -400,22 +467,26 @@ pub async fn register(
                         opts.encoding.as_str()
                     )));
                 }
-                let provider = encoded_csv::EncodedCsv::try_new(
+                let (provider, converts) = encoded_csv::EncodedCsv::try_new(
                     &input.path,
                     encoding,
                     delimiter,
                     text_columns,
+                    declared,
                 )?;
-                ctx.register_table(TableReference::bare(table), Arc::new(provider))
+                let provider: Arc<dyn datafusion::catalog::TableProvider> = Arc::new(provider);
+                ctx.register_table(TableReference::bare(table), strict(provider, converts))
                     .map(|_| ())
             } else {
                 let file = std::fs::File::open(&input.path)
                     .map_err(|e| Error::data(&input.path, format!("cannot read: {e}")))?;
-                let schema = infer_csv_schema(&input.path, file, delimiter, text_columns)
-                    .map_err(|e| located(input, opts, e))?;
+                let (schema, converts) =
+                    infer_csv_schema(&input.path, file, delimiter, text_columns, declared)
+                        .map_err(|e| located(input, opts, e))?;
                 let csv = CsvLayout {
                     schema,
                     multiline: csv_is_multiline(ctx, &input.path, meta.len(), delimiter)?,
+                    converts,
                 };
                 register_listing(ctx, table, path, input.format, &ext, Some(&csv), opts).await
             }
@@ -438,6 +509,20 @@ struct CsvLayout {
     schema: datafusion::arrow::datatypes::Schema,
     /// A quoted value holds a line break, so the file must be read in one piece.
     multiline: bool,
+    /// Number columns read as text and parsed strictly on top of the reader.
+    converts: std::collections::BTreeMap<usize, typing::Convert>,
+}
+
+/// `provider` with `converts` applied on top, or as it is when there are none.
+fn strict(
+    provider: Arc<dyn datafusion::catalog::TableProvider>,
+    converts: std::collections::BTreeMap<usize, typing::Convert>,
+) -> Arc<dyn datafusion::catalog::TableProvider> {
+    if converts.is_empty() {
+        provider
+    } else {
+        Arc::new(typing::StrictNumbers::new(provider, converts))
+    }
 }
 
 /// Whether the local CSV file at `path` has to be read in one piece because a quoted
@@ -504,12 +589,28 @@ async fn register_listing(
                 .has_header(true)
                 .delimiter(format.delimiter())
                 .file_extension(ext);
+            // A cluster serializes DataFusion's own tables only: there the number
+            // columns are read by Arrow, checked against the first rows only (README,
+            // known limits).
+            let distributed_schema = csv
+                .filter(|_| opts.distributed)
+                .map(|csv| typing::with_converts(&csv.schema, &csv.converts));
             if let Some(csv) = csv {
                 options = options
-                    .schema(&csv.schema)
+                    .schema(distributed_schema.as_ref().unwrap_or(&csv.schema))
                     .newlines_in_values(csv.multiline);
             }
-            ctx.register_csv(table_ref, location, options).await
+            ctx.register_csv(table_ref, location, options).await?;
+            match csv {
+                Some(csv) if !csv.converts.is_empty() && !opts.distributed => {
+                    let inner = ctx.deregister_table(table)?.ok_or_else(|| {
+                        datafusion::error::DataFusionError::Internal("table vanished".into())
+                    })?;
+                    ctx.register_table(table, strict(inner, csv.converts.clone()))?;
+                    Ok(())
+                }
+                _ => Ok(()),
+            }
         }
         InputFormat::Parquet => {
             let options = ParquetReadOptions::default().file_extension(ext);
@@ -539,6 +640,7 @@ async fn register_remote(
     table: &str,
     opts: &SourceOptions,
     text_columns: &TextColumns,
+    declared: &Declared,
 ) -> Result<()> {
     let shown = input.path.display().to_string();
     if remote.kind == remote::Kind::Postgres {
@@ -587,10 +689,17 @@ async fn register_remote(
                 // infer as for a local file.
                 let file = std::fs::File::open(&path)
                     .map_err(|e| Error::data(&path, format!("cannot read: {e}")))?;
-                let schema = infer_csv_schema(&path, file, input.format.delimiter(), text_columns)?;
+                let (schema, converts) = infer_csv_schema(
+                    &path,
+                    file,
+                    input.format.delimiter(),
+                    text_columns,
+                    declared,
+                )?;
                 let csv = CsvLayout {
                     schema,
                     multiline: true,
+                    converts,
                 };
                 register_listing(ctx, table, url, input.format, &ext, Some(&csv), opts).await
             } else {
@@ -602,9 +711,16 @@ async fn register_remote(
                     .schema_infer_max_records(SAMPLE_ROWS);
                 match ctx.read_csv(first.as_str(), probe).await {
                     Ok(df) => {
+                        // No rows at hand: every number column is checked while read.
+                        let (schema, converts) = typing::refine(
+                            &text_schema(df.schema().as_arrow(), text_columns),
+                            &[],
+                            declared,
+                        );
                         let csv = CsvLayout {
-                            schema: text_schema(df.schema().as_arrow(), text_columns),
+                            schema,
                             multiline: false,
+                            converts,
                         };
                         register_listing(ctx, table, url, input.format, &ext, Some(&csv), opts)
                             .await
@@ -696,18 +812,29 @@ fn located(input: &Input, opts: &SourceOptions, err: Error) -> Error {
 }
 
 /// Infer a CSV schema from the first rows, then make `text_columns` text, and so a
-/// column with no value in those rows (type `Null`).
+/// column with no value in those rows (type `Null`), and type the rest text-first
+/// ([`typing::refine`]): returns the schema to read with and the number columns to
+/// parse strictly on top of it.
 pub(crate) fn infer_csv_schema(
     path: &Path,
     reader: impl Read,
     delimiter: u8,
     text_columns: &TextColumns,
-) -> Result<datafusion::arrow::datatypes::Schema> {
+    declared: &Declared,
+) -> Result<(
+    datafusion::arrow::datatypes::Schema,
+    std::collections::BTreeMap<usize, typing::Convert>,
+)> {
     let format = datafusion::arrow::csv::reader::Format::default()
         .with_header(true)
         .with_delimiter(delimiter);
+    // Keep the bytes inference reads, to look at the same rows' text afterwards.
+    let mut tee = Tee {
+        inner: reader,
+        seen: Vec::new(),
+    };
     let (schema, _) = format
-        .infer_schema(reader, Some(SAMPLE_ROWS))
+        .infer_schema(&mut tee, Some(SAMPLE_ROWS))
         .map_err(|e| {
             Error::data(
                 path,
@@ -734,7 +861,46 @@ pub(crate) fn infer_csv_schema(
             });
         }
     }
-    Ok(text_schema(&schema, text_columns))
+    let sample = sample_records(&tee.seen, delimiter);
+    Ok(typing::refine(
+        &text_schema(&schema, text_columns),
+        &sample,
+        declared,
+    ))
+}
+
+/// A reader that keeps a copy of what it reads (at most the inference sample plus one
+/// buffer, so bounded).
+struct Tee<R> {
+    inner: R,
+    seen: Vec<u8>,
+}
+
+impl<R: Read> Read for Tee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.seen.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// The first [`SAMPLE_ROWS`] complete records of `bytes` (the start of a CSV file):
+/// the record cut by the end of the buffer, and records that do not parse, are left out.
+fn sample_records(bytes: &[u8], delimiter: u8) -> Vec<csv::StringRecord> {
+    let complete = match memchr::memrchr(b'\n', bytes) {
+        Some(end) => &bytes[..=end],
+        None => return Vec::new(),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(complete);
+    reader
+        .records()
+        .take(SAMPLE_ROWS)
+        .filter_map(|r| r.ok())
+        .collect()
 }
 
 /// When a CSV value did not fit the type inferred from the first rows, the position of
@@ -742,6 +908,9 @@ pub(crate) fn infer_csv_schema(
 pub fn mistyped_column(input: &Input, err: &datafusion::error::DataFusionError) -> Option<usize> {
     if !matches!(input.format, InputFormat::Csv | InputFormat::Tsv) {
         return None;
+    }
+    if let Some(column) = typing::not_canonical_column(err) {
+        return Some(column);
     }
     let text = err.to_string();
     let at = text.find("Error while parsing value")?;

@@ -88,6 +88,9 @@ mod ballista_impl {
         crate::scan::context(config, memory_limit, true).map(|ctx| ctx.state())
     }
 
+    /// How long a standalone cluster waits for its own scheduler to accept connections.
+    const CONNECT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
+
     fn unavailable(what: &str, e: impl std::fmt::Display) -> Error {
         Error::Usage(format!(
             "{what}: {}",
@@ -105,9 +108,22 @@ mod ballista_impl {
                         .await
                         .map_err(|e| unavailable("cannot start the standalone scheduler", e))?;
                 let url = format!("http://localhost:{}", addr.port());
+                // The scheduler's listener is up once its address is returned, but the
+                // first connections can still be refused for a moment; retry for a bounded
+                // time, then say what failed instead of waiting for ever.
+                let deadline = std::time::Instant::now() + CONNECT_DEADLINE;
                 let client = loop {
                     match SchedulerGrpcClient::connect(url.clone()).await {
                         Ok(c) => break c,
+                        Err(e) if std::time::Instant::now() >= deadline => {
+                            return Err(unavailable(
+                                &format!(
+                                    "cannot connect to the standalone scheduler at {url} within {} s",
+                                    CONNECT_DEADLINE.as_secs()
+                                ),
+                                e,
+                            ));
+                        }
                         Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
                     }
                 };

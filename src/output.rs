@@ -15,6 +15,15 @@ fn output_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     }
 }
 
+/// A failed write of `path` reported by a writer (Arrow, Parquet) rather than by
+/// `std::io` directly: still the user's disk or permissions, so an output error.
+pub fn write_failed(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Output {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
 /// An empty temporary file beside `path` (same directory, so the final rename cannot
 /// cross file systems), removed when dropped unless [`persist`] moves it into place.
 pub fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile> {

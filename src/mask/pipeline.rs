@@ -183,7 +183,7 @@ impl Sink {
                 let props = parquet_properties(metadata, &schema, methods);
                 Sink::Parquet(
                     datafusion::parquet::arrow::ArrowWriter::try_new(tmp, schema, Some(props))
-                        .map_err(|e| Error::internal(format!("parquet writer: {e}")))?,
+                        .map_err(|e| crate::output::write_failed(path, e))?,
                 )
             }
             "json" | "ndjson" | "jsonl" => Sink::Json(
@@ -201,30 +201,30 @@ impl Sink {
         })
     }
 
-    fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+    fn write(&mut self, batch: &RecordBatch, path: &Path) -> Result<()> {
         let r = match self {
             Sink::Csv(w) => w.write(batch),
             Sink::Parquet(w) => w.write(batch).map_err(Into::into),
             Sink::Json(w) => w.write(batch),
         };
-        r.map_err(|e| Error::internal(format!("writing output: {e}")))
+        r.map_err(|e| crate::output::write_failed(path, e))
     }
 
     /// Finish the file and move it into place.
     fn finish(self, path: &Path) -> Result<()> {
-        crate::output::persist(self.close()?, path)
+        crate::output::persist(self.close(path)?, path)
     }
 
     /// Finish the file, still under its temporary name.
-    fn close(self) -> Result<tempfile::NamedTempFile> {
+    fn close(self, path: &Path) -> Result<tempfile::NamedTempFile> {
         Ok(match self {
             Sink::Csv(w) => w.into_inner(),
             Sink::Parquet(w) => w
                 .into_inner()
-                .map_err(|e| Error::internal(format!("finishing parquet output: {e}")))?,
+                .map_err(|e| crate::output::write_failed(path, e))?,
             Sink::Json(mut w) => {
                 w.finish()
-                    .map_err(|e| Error::internal(format!("finishing output: {e}")))?;
+                    .map_err(|e| crate::output::write_failed(path, e))?;
                 w.into_inner()
             }
         })
@@ -872,14 +872,16 @@ async fn mask_batches(
         };
         let masked = RecordBatch::try_new(schema, arrays).map_err(Error::internal)?;
         summary.rows += masked.num_rows() as u64;
-        sink.as_mut().map(|(w, _)| w.write(&masked)).transpose()?;
+        sink.as_mut()
+            .map(|(w, _)| w.write(&masked, &opts.output))
+            .transpose()?;
         Ok(())
     })
     .await?;
     let Some((sink, _)) = sink else {
         return Err(Error::data(&input.path, "no data rows to mask"));
     };
-    sink.close()
+    sink.close(&opts.output)
 }
 
 /// Tokens and ciphertexts: pseudonyms by design, not re-checked by verification.
@@ -992,7 +994,9 @@ pub async fn unmask(opts: &UnmaskOptions) -> Result<Vec<(String, u64)>> {
         if sink.is_none() {
             sink = Some(Sink::new(&opts.output, schema, &[], &[])?);
         }
-        sink.as_mut().map(|w| w.write(&b)).transpose()?;
+        sink.as_mut()
+            .map(|w| w.write(&b, &opts.output))
+            .transpose()?;
         Ok(())
     })
     .await?;

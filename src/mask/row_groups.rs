@@ -169,8 +169,8 @@ fn read_error(input: &Input, e: impl std::fmt::Display) -> Error {
     Error::data(&input.path, format!("cannot read Parquet: {e}"))
 }
 
-fn write_error(e: impl std::fmt::Display) -> Error {
-    Error::internal(format!("writing output: {e}"))
+fn write_error<E: std::fmt::Display>(output: &Path) -> impl Fn(E) -> Error + '_ {
+    move |e| crate::output::write_failed(output, e)
 }
 
 /// Mask `input` into a temporary file beside `output`; `None` when its schema is not
@@ -253,8 +253,8 @@ pub(super) async fn mask(
                 dir: spill_dir(output),
             })),
     )
-    .map_err(write_error)?;
-    let (mut file_writer, factory) = writer.into_serialized_writer().map_err(write_error)?;
+    .map_err(write_error(output))?;
+    let (mut file_writer, factory) = writer.into_serialized_writer().map_err(write_error(output))?;
 
     // The masker and samples of the decoded columns only, in file order.
     let sub = masker.subset(&read_idx);
@@ -280,7 +280,7 @@ pub(super) async fn mask(
     for (rg, rg_meta) in parquet.row_groups().iter().enumerate() {
         let mut writers: Vec<Option<_>> = factory
             .create_column_writers(rg)
-            .map_err(write_error)?
+            .map_err(write_error(output))?
             .into_iter()
             .map(Some)
             .collect();
@@ -308,27 +308,27 @@ pub(super) async fn mask(
                         Error::internal("a masked column has no writer; please report")
                     })?;
                     for leaf in
-                        compute_leaves(out_schema.field(i), &arrays[k]).map_err(write_error)?
+                        compute_leaves(out_schema.field(i), &arrays[k]).map_err(Error::internal)?
                     {
-                        w.write(&leaf).map_err(write_error)?;
+                        w.write(&leaf).map_err(write_error(output))?;
                     }
                 }
             }
         }
-        let mut rg_writer = file_writer.next_row_group().map_err(write_error)?;
+        let mut rg_writer = file_writer.next_row_group().map_err(write_error(output))?;
         for (i, column) in rg_meta.columns().iter().enumerate() {
             if masked[i] {
                 let w = writers[i].take().ok_or_else(|| {
                     Error::internal("a masked column has no writer; please report")
                 })?;
-                let mut chunk = w.close().map_err(write_error)?;
+                let mut chunk = w.close().map_err(write_error(output))?;
                 if !page_indexes {
                     chunk.close_mut().offset_index = None;
                     chunk.close_mut().column_index = None;
                 }
                 chunk
                     .append_to_row_group(&mut rg_writer)
-                    .map_err(write_error)?;
+                    .map_err(write_error(output))?;
             } else {
                 // The input's column chunk as it is, with its page indexes (bloom
                 // filters are not copied: an output reader gets correct, unfiltered
@@ -347,10 +347,10 @@ pub(super) async fn mask(
                         .and_then(|o| o.get(i))
                         .cloned(),
                 };
-                rg_writer.append_column(&file, close).map_err(write_error)?;
+                rg_writer.append_column(&file, close).map_err(write_error(output))?;
             }
         }
-        rg_writer.close().map_err(write_error)?;
+        rg_writer.close().map_err(write_error(output))?;
         rows += rg_meta.num_rows() as u64;
     }
     for (k, &i) in read_idx.iter().enumerate() {
@@ -359,7 +359,7 @@ pub(super) async fn mask(
     if rows == 0 {
         return Err(Error::data(&input.path, "no data rows to mask"));
     }
-    let tmp = file_writer.into_inner().map_err(write_error)?;
+    let tmp = file_writer.into_inner().map_err(write_error(output))?;
     Ok(Some(Written { tmp, rows, changed }))
 }
 

@@ -5,6 +5,7 @@ mod audit;
 mod classify;
 mod cluster;
 mod dedupe;
+mod extracts;
 mod hostile;
 mod limits;
 mod mask;

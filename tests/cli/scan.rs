@@ -285,7 +285,7 @@ fn rule_errors_found_against_the_data_name_the_rule_file() {
     );
     assert!(
         r.stderr
-            .contains("r.yaml:6:13: SQL expression does not plan"),
+            .contains("r.yaml:6:13: SQL expression of check 'S' does not plan"),
         "{}",
         r.stderr
     );
@@ -302,7 +302,7 @@ fn rule_sql_cannot_run_statements() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("r.yaml:4:13: SQL expression does not plan"),
+            .contains("r.yaml:4:13: SQL expression of check 'S' does not plan"),
         "{}",
         r.stderr
     );

@@ -6,7 +6,7 @@
 //! (for tests and single-machine use). Executors resolve steward's SQL functions by
 //! name from their function registry, so a remote cluster must run steward's own
 //! processes (`steward cluster scheduler`, `steward cluster executor`), which register
-//! the same functions as a local scan ([`crate::scan::register_functions`]).
+//! the same functions as a local scan ([`crate::engine::register_functions`]).
 //!
 //! Only DataFusion's listing tables (CSV, Parquet, NDJSON by path or object-store URL)
 //! travel to executors; paths must be readable by every executor. GBK CSV and database
@@ -85,7 +85,7 @@ mod ballista_impl {
 
     /// A state holding steward's functions, for a scheduler or executor.
     fn state(config: SessionConfig, memory_limit: Option<usize>) -> Result<SessionState> {
-        crate::scan::context(config, memory_limit, true).map(|ctx| ctx.state())
+        crate::engine::context(config, memory_limit, true).map(|ctx| ctx.state())
     }
 
     /// How long a standalone cluster waits for its own scheduler to accept connections.
@@ -145,7 +145,7 @@ mod ballista_impl {
         };
         // Upgrading the state for Ballista replaces its function lists with Ballista's
         // defaults; the client plans with steward's functions again.
-        crate::scan::register_functions(&ctx, None);
+        crate::engine::register_functions(&ctx, None);
         Ok(ctx)
     }
 

@@ -7,6 +7,7 @@ pub mod classify;
 pub mod cluster;
 pub mod compliance;
 pub mod dedupe;
+pub mod engine;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzz_targets;

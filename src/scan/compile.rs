@@ -47,7 +47,7 @@ pub(crate) fn trimmed_alias(index: usize) -> String {
 
 /// The trimmed value of a text column, as computed by the first projection of a scan.
 pub(crate) fn trim_expr(sql: &str) -> String {
-    format!("{}({sql})", super::trim::NAME)
+    format!("{}({sql})", crate::engine::trim::NAME)
 }
 
 /// A column as it appears in generated SQL.

@@ -1,0 +1,83 @@
+//! `steward scan`: score data extracts against rule files and apply the gate.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::Args as ClapArgs;
+use steward::Outcome;
+use steward::report::Format;
+
+use steward::audit::Event;
+
+use super::{Context, SourceArgs, parse_date, parse_score, print_stdout};
+
+#[derive(ClapArgs)]
+pub struct Args {
+    /// Data files, directories or globs (.csv .tsv .parquet .json .ndjson .jsonl)
+    #[arg(required = true, value_name = "DATA")]
+    pub data: Vec<String>,
+    /// Rule file or directory of rule files (repeatable)
+    #[arg(long, short, required = true, value_name = "FILE|DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, short, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write the report to FILE (atomically) instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Fail the gate when a dataset's overall score is under SCORE (overrides gate.min_overall)
+    #[arg(long, value_name = "SCORE", value_parser = parse_score)]
+    pub fail_under: Option<f64>,
+    /// Reference date for timeliness checks (YYYY-MM-DD); default: the rule file's as_of, else today
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Failing-row samples per check in the report (masked); 0 for none
+    #[arg(long, value_name = "N", default_value_t = 5,
+          value_parser = clap::value_parser!(u16).range(0..=1000))]
+    pub samples: u16,
+    /// Keep each run's scores as Parquet in DIR and apply gate.max_drop against the last run
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+    /// Run the scan on a Ballista cluster: df://host:port, or standalone[:N] for a
+    /// scheduler and N executors in this process (needs the `ballista` feature)
+    // Parsed by `cluster()`, not by clap, which would echo a bad value.
+    #[arg(long, value_name = "CLUSTER")]
+    pub cluster: Option<String>,
+}
+
+pub fn run(args: Args, ctx: &Context, event: &mut Event) -> steward::Result<Outcome> {
+    event.with_data(&args.data);
+    let opts = steward::scan::ScanOptions {
+        data: args.data,
+        rules: args.rules,
+        source: args.source.options(),
+        as_of: args.as_of,
+        fail_under: args.fail_under,
+        samples: usize::from(args.samples),
+        progress: std::io::stderr().is_terminal(),
+        profile: true,
+        memory_limit: ctx.memory_limit,
+        cluster: super::cluster(args.cluster.as_deref())?,
+    };
+    let mut report = ctx.block_on(steward::scan::scan(&opts))?;
+    if let Some(dir) = &args.history {
+        steward::audit::history::record_for(dir, &mut report, &opts.rules)?;
+    }
+    event.with_report(&report);
+    let text = steward::report::render(&report, args.format);
+    match &args.output {
+        Some(path) => steward::output::write_atomic(path, text.as_bytes())?,
+        None => print_stdout(&text)?,
+    }
+    if args.output.is_some() || args.format != Format::Table {
+        // Keep the verdict visible when the report goes to a file or a machine format.
+        eprintln!("{}", steward::report::verdict_line(&report));
+    }
+    Ok(if report.gate.passed {
+        Outcome::Passed
+    } else {
+        Outcome::GateFailed
+    })
+}

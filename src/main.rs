@@ -180,9 +180,7 @@ fn run() -> ExitCode {
         Command::Classify(args) => cmd::classify::run(args, &ctx),
         Command::Suggest(args) => cmd::suggest::run(args, &ctx),
         Command::Mask(args) => cmd::mask::run(args, &ctx, audit(&mut event, "mask", &argv)),
-        Command::Unmask(args) => {
-            cmd::unmask::run(args, &ctx, audit(&mut event, "unmask", &argv))
-        }
+        Command::Unmask(args) => cmd::unmask::run(args, &ctx, audit(&mut event, "unmask", &argv)),
         Command::Report(args) => cmd::report::run(
             args,
             audit_log.clone(),
@@ -190,9 +188,7 @@ fn run() -> ExitCode {
             audit(&mut event, "report", &argv),
         ),
         Command::Audit(command) => cmd::audit::run(command),
-        Command::Dedupe(args) => {
-            cmd::dedupe::run(args, &ctx, audit(&mut event, "dedupe", &argv))
-        }
+        Command::Dedupe(args) => cmd::dedupe::run(args, &ctx, audit(&mut event, "dedupe", &argv)),
         Command::Rules(command) => cmd::rules::run(command),
         Command::Cluster(command) => cmd::cluster::run(command),
     };
@@ -229,4 +225,3 @@ fn exit_code(err: &Error) -> u8 {
         _ => 2,
     }
 }
-

@@ -18,8 +18,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use steward::source::{InputFormat, SourceOptions, TextEncoding};
 use steward::Error;
+use steward::source::{InputFormat, SourceOptions, TextEncoding};
 
 /// Options every subcommand takes (flattened into the top-level parser).
 #[derive(Args)]
@@ -72,7 +72,6 @@ pub struct SourceArgs {
     pub input_format: Option<InputFormat>,
 }
 
-
 impl SourceArgs {
     pub fn options(&self) -> SourceOptions {
         SourceOptions {
@@ -89,7 +88,6 @@ pub enum OutputFormat {
     Table,
     Json,
 }
-
 
 pub fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
     match s.parse::<f64>() {

@@ -8,7 +8,7 @@
 //! never a value.
 
 pub mod catalogue;
-pub mod country;
+pub use crate::rules::country;
 mod evidence;
 
 use std::path::Path;

@@ -185,7 +185,7 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
     let started_at = chrono::Utc::now();
     let rules = crate::rules::load(&opts.rules)?;
     let mut inputs = source::expand(&opts.data, &opts.source)?;
-    let assigned = crate::scan::assign(&rules, &mut inputs)?;
+    let assigned = crate::rules::assign(&rules, &mut inputs)?;
     let Matched {
         plan,
         records,

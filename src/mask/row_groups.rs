@@ -254,7 +254,9 @@ pub(super) async fn mask(
             })),
     )
     .map_err(write_error(output))?;
-    let (mut file_writer, factory) = writer.into_serialized_writer().map_err(write_error(output))?;
+    let (mut file_writer, factory) = writer
+        .into_serialized_writer()
+        .map_err(write_error(output))?;
 
     // The masker and samples of the decoded columns only, in file order.
     let sub = masker.subset(&read_idx);
@@ -347,7 +349,9 @@ pub(super) async fn mask(
                         .and_then(|o| o.get(i))
                         .cloned(),
                 };
-                rg_writer.append_column(&file, close).map_err(write_error(output))?;
+                rg_writer
+                    .append_column(&file, close)
+                    .map_err(write_error(output))?;
             }
         }
         rg_writer.close().map_err(write_error(output))?;

@@ -98,11 +98,11 @@ pub(super) fn validate(
     }
     if let Some(d) = &c.destination {
         let code = d.value.trim();
-        if crate::compliance::country::is_known(code) {
+        if super::country::is_known(code) {
             spec.destination = Some(code.to_string());
         } else {
             let upper = code.to_uppercase();
-            let help = if crate::compliance::country::is_known(&upper) {
+            let help = if super::country::is_known(&upper) {
                 Some(format!("did you mean '{upper}'?"))
             } else {
                 None

@@ -6,9 +6,13 @@
 //! with `file:line:col`, what was expected and a suggestion for misspelt names.
 //! Nothing here looks at data: checking that columns exist and SQL plans is `scan`'s job.
 
+mod assign;
 pub mod compliance;
+pub mod country;
 pub mod format;
 mod raw;
+
+pub(crate) use assign::assign;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

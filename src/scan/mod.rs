@@ -18,6 +18,7 @@ use datafusion::error::DataFusionError;
 use datafusion::execution::context::SQLOptions;
 use datafusion::prelude::SessionContext;
 
+use crate::engine::{count_true, distinct_sample, duplicates, float_bits, minors, sample, session};
 use crate::error::{Error, Result, RuleDiagnostic};
 use crate::mask::partial::{mask, mask_as};
 use crate::report::{
@@ -27,7 +28,6 @@ use crate::report::{
 use crate::rules::{DatasetRules, RuleSet};
 use crate::score;
 use crate::source::{self, Input, SourceOptions};
-use crate::engine::{count_true, distinct_sample, duplicates, float_bits, minors, sample, session};
 use compile::{BoundCheck, BoundDataset, Col, Plan, ident, is_text};
 
 /// Everything a scan needs besides the files themselves.
@@ -85,7 +85,7 @@ pub async fn scan(opts: &ScanOptions) -> Result<Report> {
         crate::rules::load(&opts.rules)?
     };
     let mut inputs = source::expand(&opts.data, &opts.source)?;
-    let datasets = assign(&rules, &mut inputs)?;
+    let datasets = crate::rules::assign(&rules, &mut inputs)?;
     let as_of = resolve_as_of(opts.as_of, &rules)?;
 
     // Hash the inputs beside the scan (files on a blocking thread, objects streamed).
@@ -230,83 +230,6 @@ impl From<Error> for Retry {
     fn from(e: Error) -> Self {
         Retry::Fail(e)
     }
-}
-
-/// Match rule sets to inputs. A single input takes the name of the one dataset the rule
-/// files describe; rule sets for datasets that are not inputs are skipped with a warning.
-pub(crate) fn assign(rules: &RuleSet, inputs: &mut [Input]) -> Result<Vec<Option<DatasetRules>>> {
-    let named: Vec<&str> = {
-        let mut n: Vec<&str> = rules
-            .datasets
-            .iter()
-            .filter_map(|d| d.name.as_deref())
-            .collect();
-        n.dedup();
-        n
-    };
-    if inputs.len() == 1 && named.len() == 1 && inputs[0].name != named[0] {
-        inputs[0].name = named[0].to_string();
-    }
-    if inputs.len() > 1
-        && let Some(unnamed) = rules.datasets.iter().find(|d| d.name.is_none())
-    {
-        return Err(Error::Usage(format!(
-            "{}: the rule file names no `dataset:`, but this run has {} inputs; add `dataset: <name>` (inputs: {})",
-            unnamed
-                .files
-                .first()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
-            inputs.len(),
-            inputs
-                .iter()
-                .map(|i| i.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    for ds in &rules.datasets {
-        if let Some(name) = &ds.name
-            && !inputs.iter().any(|i| &i.name == name)
-        {
-            eprintln!(
-                "warning: rules for dataset '{name}' ({}) skipped: no input of that name",
-                ds.files
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
-    }
-    if !rules.datasets.is_empty()
-        && inputs.iter().all(|i| {
-            !rules
-                .datasets
-                .iter()
-                .any(|d| d.name.as_deref().is_none_or(|n| n == i.name))
-        })
-    {
-        return Err(Error::Usage(format!(
-            "no rule file applies to the inputs ({}); rule files describe: {}",
-            inputs
-                .iter()
-                .map(|i| i.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            named.join(", ")
-        )));
-    }
-    Ok(inputs
-        .iter()
-        .map(|i| {
-            rules
-                .datasets
-                .iter()
-                .find(|d| d.name.as_deref().is_none_or(|n| n == i.name))
-                .cloned()
-        })
-        .collect())
 }
 
 fn resolve_as_of(cli: Option<NaiveDate>, rules: &RuleSet) -> Result<NaiveDate> {
@@ -462,7 +385,11 @@ fn inferred_number(
         return None;
     }
     let index = schema.index_of(name).ok()?;
-    schema.field(index).data_type().is_numeric().then_some(index)
+    schema
+        .field(index)
+        .data_type()
+        .is_numeric()
+        .then_some(index)
 }
 
 /// Whether the column at `index` has a type declared by the rule file (which a value
@@ -700,7 +627,11 @@ fn explain_plan_error(e: &DataFusionError, columns: &[(String, DataType)]) -> (S
                 .collect();
             format!(
                 "{f}() does not accept these arguments: {}{involved}",
-                if reasons.is_empty() { text.as_str().into() } else { reasons.join("; ") }
+                if reasons.is_empty() {
+                    text.as_str().into()
+                } else {
+                    reasons.join("; ")
+                }
             )
         }
         _ => format!("{text}{involved}"),

@@ -67,11 +67,21 @@ fn a_declared_type_wins_over_inference() {
         "typed.yaml",
         "version: 1\ncolumns:\n  postcode: { type: integer }\nchecks:\n  - id: small\n    expect: postcode < 100000\n",
     );
-    let r = t.run(&["scan", "lz.csv", "--rules", "typed.yaml", "--format", "json"]);
+    let r = t.run(&[
+        "scan",
+        "lz.csv",
+        "--rules",
+        "typed.yaml",
+        "--format",
+        "json",
+    ]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(failed_by_id(&report), vec![("small".to_string(), 1)]);
-    t.write("bad.yaml", "version: 1\ncolumns:\n  postcode: { type: txt }\n");
+    t.write(
+        "bad.yaml",
+        "version: 1\ncolumns:\n  postcode: { type: txt }\n",
+    );
     let r = t.run(&["scan", "lz.csv", "--rules", "bad.yaml"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("bad.yaml:3:"), "{}", r.stderr);
@@ -145,7 +155,12 @@ fn masking_a_csv_keeps_leading_zeros_byte_for_byte() {
     );
     let r = t.run_env(
         &[
-            "mask", "lz.csv", "--policy", "policy.yaml", "--output", "out.csv",
+            "mask",
+            "lz.csv",
+            "--policy",
+            "policy.yaml",
+            "--output",
+            "out.csv",
         ],
         &[("STEWARD_KEY", KEY)],
     );

@@ -44,7 +44,6 @@ const LAYERS: &[&[&str]] = &[
 /// (importer, imported). Remove a line when its edge is gone.
 const KNOWN_BACK_EDGES: &[(&str, &str)] = &[
     ("report", "dedupe"),
-    ("report", "mask"),
     ("rules", "dedupe"),
     ("udf", "classify"),
     ("udf", "dedupe"),

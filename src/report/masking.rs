@@ -3,7 +3,40 @@
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
-use crate::mask::pipeline::MaskSummary;
+
+/// The result of a `steward mask` run, as rendered and as written to the manifest.
+/// What happened to one column.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ColumnSummary {
+    pub column: String,
+    pub category: Option<String>,
+    pub method: String,
+    /// Declared in the policy (else chosen by `auto`, or kept).
+    pub explicit: bool,
+    pub values_changed: u64,
+    /// A category the classifier still finds in the output, in clear.
+    pub still_detected: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MaskSummary {
+    pub input: String,
+    pub output: Option<String>,
+    pub rows: u64,
+    pub key_id: Option<String>,
+    pub policy_sha256: String,
+    pub columns: Vec<ColumnSummary>,
+}
+
+impl MaskSummary {
+    /// Columns that should be protected but are still detectable in clear.
+    pub fn leaks(&self) -> Vec<&ColumnSummary> {
+        self.columns
+            .iter()
+            .filter(|c| c.still_detected.is_some())
+            .collect()
+    }
+}
 
 pub fn render(s: &MaskSummary, dry_run: bool) -> String {
     let mut t = Builder::default();

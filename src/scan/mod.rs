@@ -531,7 +531,11 @@ fn inferred_number(
         return None;
     }
     let index = schema.index_of(name).ok()?;
-    schema.field(index).data_type().is_numeric().then_some(index)
+    schema
+        .field(index)
+        .data_type()
+        .is_numeric()
+        .then_some(index)
 }
 
 /// Whether the column at `index` has a type declared by the rule file (which a value
@@ -769,7 +773,11 @@ fn explain_plan_error(e: &DataFusionError, columns: &[(String, DataType)]) -> (S
                 .collect();
             format!(
                 "{f}() does not accept these arguments: {}{involved}",
-                if reasons.is_empty() { text.as_str().into() } else { reasons.join("; ") }
+                if reasons.is_empty() {
+                    text.as_str().into()
+                } else {
+                    reasons.join("; ")
+                }
             )
         }
         _ => format!("{text}{involved}"),

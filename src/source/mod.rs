@@ -293,7 +293,15 @@ pub async fn register_text(
     let text_all: TextColumns = if matches!(input.format, InputFormat::Csv | InputFormat::Tsv) {
         // Learn the column count, then read them all as text.
         let probe = format!("{table}__probe");
-        register(ctx, input, &probe, opts, &Default::default(), &Declared::new()).await?;
+        register(
+            ctx,
+            input,
+            &probe,
+            opts,
+            &Default::default(),
+            &Declared::new(),
+        )
+        .await?;
         let provider = ctx
             .table_provider(probe.as_str())
             .await
@@ -386,10 +394,7 @@ async fn convert_declared(
     if declared.is_empty() {
         return Ok(());
     }
-    let provider = ctx
-        .table_provider(table)
-        .await
-        .map_err(Error::internal)?;
+    let provider = ctx.table_provider(table).await.map_err(Error::internal)?;
     let schema = provider.schema();
     let mut converts = std::collections::BTreeMap::new();
     for (i, f) in schema.fields().iter().enumerate() {

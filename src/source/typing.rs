@@ -392,7 +392,11 @@ fn convert_batch(
 /// Parse a text column as `t`, failing with [`NotCanonical`] at the first value that
 /// would change. Empty values are null, as the CSV reader reads them for numbers.
 fn strict_parse(column: &ArrayRef, t: &DataType, file_column: usize) -> Result<ArrayRef> {
-    let not_canonical = || DataFusionError::External(Box::new(NotCanonical { column: file_column }));
+    let not_canonical = || {
+        DataFusionError::External(Box::new(NotCanonical {
+            column: file_column,
+        }))
+    };
     let text = column.as_string_opt::<i32>().ok_or_else(|| {
         DataFusionError::Internal(format!(
             "column {} was expected to be read as text",
@@ -439,12 +443,33 @@ mod tests {
     /// Written from the rule in the module docs, value by value.
     #[test]
     fn integers_that_would_change_are_not_canonical() {
-        for ok in ["0", "7", "-7", "12", "9223372036854775807", "-9223372036854775808"] {
+        for ok in [
+            "0",
+            "7",
+            "-7",
+            "12",
+            "9223372036854775807",
+            "-9223372036854775808",
+        ] {
             assert!(canonical_integer(ok), "{ok}");
         }
         for no in [
-            "", "-", "010010", "01012345678", "+86", "(12)", "-0", "00", "1 2", " 12", "12 ",
-            "9223372036854775808", "１２", "1.0", "1e3", "0x10",
+            "",
+            "-",
+            "010010",
+            "01012345678",
+            "+86",
+            "(12)",
+            "-0",
+            "00",
+            "1 2",
+            " 12",
+            "12 ",
+            "9223372036854775808",
+            "１２",
+            "1.0",
+            "1e3",
+            "0x10",
         ] {
             assert!(!canonical_integer(no), "{no}");
         }
@@ -452,12 +477,32 @@ mod tests {
 
     #[test]
     fn decimals_within_fifteen_digits_are_canonical() {
-        for ok in ["0", "0.5", "-0.5", "251.71", "12.50", "100", "123456789012345", "1234567890.12345"] {
+        for ok in [
+            "0",
+            "0.5",
+            "-0.5",
+            "251.71",
+            "12.50",
+            "100",
+            "123456789012345",
+            "1234567890.12345",
+        ] {
             assert!(canonical_decimal(ok), "{ok}");
         }
         for no in [
-            "", ".5", "5.", "01.5", "+1.5", "1e5", "1.5E3", "-0", "1234567890.123456",
-            "1234567890123456", "NaN", "inf", "1,5",
+            "",
+            ".5",
+            "5.",
+            "01.5",
+            "+1.5",
+            "1e5",
+            "1.5E3",
+            "-0",
+            "1234567890.123456",
+            "1234567890123456",
+            "NaN",
+            "inf",
+            "1,5",
         ] {
             assert!(!canonical_decimal(no), "{no}");
         }
@@ -469,7 +514,10 @@ mod tests {
         for s in ["999999999999999", "0.123456789012345", "-98765.4321098765"] {
             assert!(canonical_decimal(s));
             let back: f64 = s.parse().unwrap();
-            assert_eq!(format!("{back}").trim_end_matches('0'), s.trim_end_matches('0'));
+            assert_eq!(
+                format!("{back}").trim_end_matches('0'),
+                s.trim_end_matches('0')
+            );
         }
     }
 
@@ -488,7 +536,11 @@ mod tests {
         let mut declared = Declared::new();
         declared.insert("name".into(), ColumnType::Text);
         let (read, converts) = refine(&inferred, &sample, &declared);
-        let types: Vec<_> = read.fields().iter().map(|f| f.data_type().clone()).collect();
+        let types: Vec<_> = read
+            .fields()
+            .iter()
+            .map(|f| f.data_type().clone())
+            .collect();
         assert_eq!(types, vec![DataType::Utf8; 4]);
         assert_eq!(converts.get(&0), None);
         assert_eq!(converts.get(&1), Some(&Convert::Strict(DataType::Int64)));

@@ -8,6 +8,7 @@ mod dedupe;
 mod hostile;
 mod limits;
 mod mask;
+mod phone;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod report;

@@ -9,7 +9,7 @@ use super::{Detector, Match, strong_if};
 
 pub const DETECTOR: Detector = Detector {
     category: "cn_mobile",
-    validator: "mobile ranges (libphonenumber metadata), 11 digits in any accepted form",
+    validator: "libphonenumber mobile ranges, 11 digits in any written form",
     headers: &[
         "手机",
         "手机号",

@@ -479,7 +479,7 @@ pub fn phone_key(s: &str) -> Option<Cow<'_, str>> {
     if !b.is_empty()
         && b.iter().all(u8::is_ascii_digit)
         && !b.starts_with(b"00")
-        && !(b.len() == 13 && b.starts_with(b"861"))
+        && (b.len() != 13 || !b.starts_with(b"861"))
     {
         return Some(Cow::Borrowed(s));
     }

@@ -266,7 +266,7 @@ impl Rng {
 #[test]
 fn agrees_with_libphonenumber_on_200k_random_numbers() {
     const N: u32 = 200_000;
-    let mut rng = Rng(0x5eed_0f_91_0f_7a_4e);
+    let mut rng = Rng(0x5eed_0f91_0f7a_4e00);
     let (mut agree, mut valid) = (0u32, 0u32);
     let mut undocumented = Vec::new();
     for _ in 0..N {

@@ -157,12 +157,7 @@ impl Phone {
         self.country
     }
 
-    /// Written with a `+` (`+44 20 7946 0958`, `(+86)...`).
-    pub fn has_plus(&self) -> bool {
-        self.plus
-    }
-
-    /// A mainland mobile number in an allocated range.
+    /// The mainland mobile number it is (11 national digits in [`MOBILE_RANGES`]).
     pub fn mobile(&self) -> Option<Mobile> {
         let national = match self.country {
             Country::China => self.national().as_bytes(),
@@ -402,11 +397,6 @@ impl Mobile {
     /// The 11 digits (`13800138000`).
     pub fn as_str(&self) -> &str {
         ascii(&self.digits)
-    }
-
-    /// The 11 digits as ASCII bytes.
-    pub fn digits(&self) -> [u8; 11] {
-        self.digits
     }
 
     /// The value was exactly its 11 ASCII digits: no prefix, separator, space or

@@ -70,8 +70,11 @@ pub fn ingest(data: &[u8], json: bool) {
 pub fn validators(data: &[u8]) {
     let s = text(data);
     use crate::udf;
-    let _ = udf::cn_mobile::is_valid(&s);
-    let _ = udf::cn_mobile::normalize(&s);
+    let _ = crate::validate::phone::cn_mobile(&s);
+    let _ = crate::validate::phone::phone_key(&s);
+    if let Some(p) = crate::validate::phone::parse(&s) {
+        let _ = (p.is_cn_landline(), p.is_e164(), p.mobile());
+    }
     let _ = udf::cn_resident_id::is_valid(&s);
     let _ = udf::cn_resident_id::birth_date(&s);
     let _ = udf::cn_resident_id::gender(&s);

@@ -23,6 +23,7 @@ pub mod rules;
 pub mod scan;
 pub mod score;
 pub mod source;
+pub mod validate;
 
 /// How a command ended, when it did not fail: `main` maps it to an exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,7 +17,8 @@ use datafusion::arrow::datatypes::{
     DataType, Date32Type, Float64Type, Int64Type, TimestampSecondType,
 };
 use rayon::prelude::*;
-use steward::udf::{cn_mobile, cn_resident_id, email};
+use steward::udf::{cn_resident_id, email};
+use steward::validate::phone;
 
 /// Failure counts of the checks (one slot per check expression) and the key hashes.
 #[derive(Default)]
@@ -149,7 +150,7 @@ fn check_batch(
         // mobile: required, cn_mobile, exact duplicates.
         if mobile.is_valid(i) {
             let m = digits.format(mobile.value(i));
-            fail(&mut f[12], !cn_mobile::is_valid(m));
+            fail(&mut f[12], !phone::is_cn_mobile(m));
             t.mobiles.push(hash(m.as_bytes()));
         } else {
             f[13] += 1;

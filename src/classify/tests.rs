@@ -15,7 +15,7 @@ fn ids(n: usize) -> Vec<String> {
                 1 + i % 28,
                 i % 1000
             );
-            let check = crate::udf::cn_resident_id::check_char(first.as_bytes());
+            let check = crate::validate::cn_resident_id::check_char(first.as_bytes());
             format!("{first}{check}")
         })
         .collect()
@@ -245,7 +245,7 @@ mod properties {
     fn luhn_complete(body: &str) -> String {
         (0..10)
             .map(|d| format!("{body}{d}"))
-            .find(|s| crate::udf::luhn::luhn(s.as_bytes()))
+            .find(|s| crate::validate::luhn::luhn(s.as_bytes()))
             .unwrap()
     }
 

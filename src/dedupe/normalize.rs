@@ -2,7 +2,8 @@
 //! form two records of the same customer would share, per comparison kind.
 //!
 //! All kinds fold full-width characters to half-width (`１３８` -> `138`, `（` -> `(`),
-//! trim and lowercase. Then: phones keep their digits without the `+86`/`0086` prefix;
+//! trim and lowercase. Then: phones become `validate::phone::phone_key` (a mobile's 11
+//! digits from any accepted form, a mainland landline in national form with its `0`);
 //! identifiers drop spaces and dashes and upper-case (`x` -> `X`); e-mail addresses are
 //! lower-cased; dates become `YYYYMMDD` from the common written forms; names drop
 //! punctuation and, when they contain Han characters, get a toneless pinyin spelling so
@@ -10,18 +11,12 @@
 //! the administrative markers that exports abbreviate (省, 市, 区, `street` -> `st`).
 //! Nothing here allocates more than the value's own length a few times over.
 
+use std::borrow::Cow;
+
 use pinyin::ToPinyin;
 
 use super::compare::Kind;
-
-/// Full-width ASCII variants and the ideographic space folded to ASCII.
-pub fn half_width(c: char) -> char {
-    match c {
-        '\u{3000}' => ' ',
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        _ => c,
-    }
-}
+pub use crate::validate::text::{half_width, identifier};
 
 /// Half-width, lowercase, whitespace runs collapsed to one space, trimmed.
 pub fn basic(value: &str) -> String {
@@ -44,7 +39,9 @@ pub fn basic(value: &str) -> String {
 /// The normalised value for `kind`, or `None` when nothing comparable is left.
 pub fn normalize(kind: Kind, value: &str) -> Option<String> {
     let out = match kind {
-        Kind::Phone => phone(value),
+        // A mobile in any accepted form as its 11 digits, a mainland landline as `0` +
+        // area code + number, another country's number as `+` and digits.
+        Kind::Phone => return crate::validate::phone::phone_key(value).map(Cow::into_owned),
         Kind::Identifier => identifier(value),
         Kind::Date => date(value),
         Kind::Name => name(value),
@@ -52,34 +49,6 @@ pub fn normalize(kind: Kind, value: &str) -> Option<String> {
         Kind::Email | Kind::Text | Kind::Code | Kind::Exact => basic(value),
     };
     (!out.is_empty()).then_some(out)
-}
-
-/// Digits only, without a leading `+86` / `0086` / `86` on a mainland mobile number.
-pub fn phone(value: &str) -> String {
-    let digits: String = value
-        .chars()
-        .map(half_width)
-        .filter(char::is_ascii_digit)
-        .collect();
-    for prefix in ["0086", "86"] {
-        if let Some(rest) = digits.strip_prefix(prefix)
-            && rest.len() == 11
-            && rest.starts_with('1')
-        {
-            return rest.to_string();
-        }
-    }
-    digits
-}
-
-/// Upper-case letters and digits only (`110101 19900101 123x` -> `11010119900101123X`).
-pub fn identifier(value: &str) -> String {
-    value
-        .chars()
-        .map(half_width)
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
 }
 
 /// `YYYYMMDD` from `YYYY-MM-DD`, `YYYY/M/D`, `YYYY.MM.DD`, `YYYY年M月D日`, `YYYYMMDD`,
@@ -193,11 +162,25 @@ mod tests {
             "0086-13800138000",
             "１３８００１３８０００",
             "13800138000",
+            "(+86)13800138000",
+            "（＋８６）138.0013.8000",
         ] {
-            assert_eq!(phone(v), "13800138000", "{v}");
+            assert_eq!(
+                normalize(Kind::Phone, v).as_deref(),
+                Some("13800138000"),
+                "{v}"
+            );
         }
-        assert_eq!(phone("010-6552 9988"), "01065529988");
-        assert_eq!(phone("86123"), "86123");
+        assert_eq!(
+            normalize(Kind::Phone, "010-6552 9988").as_deref(),
+            Some("01065529988")
+        );
+        assert_eq!(
+            normalize(Kind::Phone, "+86 10 6552 9988").as_deref(),
+            Some("01065529988")
+        );
+        assert_eq!(normalize(Kind::Phone, "86123").as_deref(), Some("86123"));
+        assert_eq!(normalize(Kind::Phone, "n/a"), None);
     }
 
     #[test]

@@ -100,7 +100,7 @@ impl MinorsAccumulator {
         if v.len() != 18 && v.len() != 15 {
             return None;
         }
-        crate::udf::cn_resident_id::birth_date(v).map(epoch_days)
+        crate::validate::cn_resident_id::birth_date(v).map(epoch_days)
     }
 }
 
@@ -182,7 +182,7 @@ mod tests {
             let first = format!("110105{birth}001");
             format!(
                 "{first}{}",
-                crate::udf::cn_resident_id::check_char(first.as_bytes())
+                crate::validate::cn_resident_id::check_char(first.as_bytes())
             )
         };
         let values: ArrayRef = Arc::new(StringArray::from(vec![

@@ -72,7 +72,7 @@ pub fn generalize(to: &To, value: &str) -> Option<String> {
             }
         }
         To::Province => prefix_through(v, &['省', '市', '区']),
-        To::RegionBirthYear => crate::udf::cn_resident_id::birth_date(v)
+        To::RegionBirthYear => crate::validate::cn_resident_id::birth_date(v)
             .map(|d| format!("{}-{}", &v[..6], chrono::Datelike::year(&d))),
         To::Range(w) => {
             let x: f64 = v.parse().ok()?;

@@ -14,7 +14,9 @@
 //! | `13812346138`       | `138****6138`      |
 //! | `zhang@example.com` | `z***@example.com` |
 //! | `张三丰`             | `张**`              |
-//! [`mask_as`] refines this with the column's category (addresses, birth dates, names).
+//! [`mask_as`] refines this with the column's category (addresses, birth dates, names,
+//! mobiles: a mobile in any written form keeps the first 3 and last 4 of its 11 digits,
+//! `+86 138 **** 6138`, so every form shows the same digits).
 //! ## Limits
 //! A short identifier keeps one character. Counting is by Unicode scalar, not by
 //! display width.
@@ -91,7 +93,9 @@ pub fn keep_ends_into(value: &str, n: usize, head: usize, tail: usize, out: &mut
 
 /// Mask one value knowing its column's personal-data category (from the classifier):
 /// addresses keep only their first characters (province and city), birth dates their
-/// year, names their first character; anything else as [`mask`].
+/// year, names their first character, mobile numbers (any form `validate::phone`
+/// accepts) the first 3 and last 4 of their 11 digits, written as they were
+/// (`+86 138-****-6138`); anything else as [`mask`].
 pub fn mask_as(category: Option<&str>, value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     mask_as_into(category, value, &mut out);
@@ -112,7 +116,44 @@ pub fn mask_as_into(category: Option<&str>, value: &str, out: &mut String) {
             let n = n();
             keep_ends_into(value, n, 1.min(n), 0, out)
         }
+        Some("cn_mobile") if crate::validate::phone::is_cn_mobile(value) => {
+            mobile_in_place(value, out)
+        }
         _ => mask_into(value, out),
+    }
+}
+
+/// A valid mobile (trimmed) with digits 4-7 of its 11 national digits replaced by `*`,
+/// prefix and separators kept: the national digits are the value's last 11 digits.
+fn mobile_in_place(value: &str, out: &mut String) {
+    let digits = value
+        .chars()
+        .filter(|&c| crate::validate::phone::digit_value(c).is_some())
+        .count();
+    let first = digits.saturating_sub(11);
+    let mut i = 0;
+    for c in value.chars() {
+        if crate::validate::phone::digit_value(c).is_some() {
+            out.push(if (first + 3..first + 7).contains(&i) {
+                '*'
+            } else {
+                c
+            });
+            i += 1;
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// A valid mobile in any accepted form masked as its canonical digits: `138****6138`.
+pub fn mobile_canonical_into(value: &str, out: &mut String) -> bool {
+    match crate::validate::phone::cn_mobile(value) {
+        Some(m) => {
+            keep_ends_into(m.as_str(), 11, 3, 4, out);
+            true
+        }
+        None => false,
     }
 }
 
@@ -163,6 +204,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn mobiles_show_the_same_digits_in_every_form() {
+        for (v, masked) in [
+            ("13812346138", "138****6138"),
+            (" 13812346138 ", "138****6138"),
+            ("+86 138 1234 6138", "+86 138 **** 6138"),
+            ("(+86)138-1234-6138", "(+86)138-****-6138"),
+            ("8613812346138", "86138****6138"),
+            ("１３８１２３４６１３８", "１３８****６１３８"),
+        ] {
+            assert_eq!(mask_as(Some("cn_mobile"), v), masked, "{v}");
+            let mut canonical = String::new();
+            assert!(mobile_canonical_into(v, &mut canonical));
+            assert_eq!(canonical, "138****6138");
+        }
+        // Not a valid mobile: the generic mask.
+        assert_eq!(mask_as(Some("cn_mobile"), "12812346138"), "128****6138");
+        assert_eq!(mask_as(Some("cn_mobile"), "+86 128"), "+8***28");
+        assert!(!mobile_canonical_into("12812346138", &mut String::new()));
     }
 
     #[test]

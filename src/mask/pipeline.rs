@@ -9,6 +9,7 @@
 //! written back exactly as they were. `mask` then classifies its own output and reports
 //! any column that still holds detectable personal data in clear.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -226,6 +227,8 @@ fn apply_into(
         } => match (keep_first, keep_last, category) {
             (None, None, Some("bank_card" | "credit_card" | "iban")) => keep_ends(v, 0, 4, out),
             (None, None, Some("cn_resident_id")) => keep_ends(v, 6, 4, out),
+            // A mobile in any written form becomes the same `138****6138`.
+            (None, None, Some("cn_mobile")) if partial::mobile_canonical_into(v, out) => {}
             (None, None, c) => partial::mask_as_into(c, v, out),
             (f, l, _) => keep_ends(v, f.unwrap_or(0), l.unwrap_or(0), out),
         },
@@ -235,10 +238,11 @@ fn apply_into(
         },
         Method::Tokenize { format_preserving } => {
             let Some(key) = key else { return false };
+            let v = token_input(category, v);
             if *format_preserving {
-                tokenize::token_preserving_into(key, v, out)
+                tokenize::token_preserving_into(key, &v, out)
             } else {
-                tokenize::token_into(key, v, out)
+                tokenize::token_into(key, &v, out)
             }
         }
         Method::Encrypt => {
@@ -253,6 +257,19 @@ fn apply_into(
         Method::Shift { .. } => return false,
     }
     true
+}
+
+/// What a token is computed from: in a mobile column, a mobile in any written form is
+/// tokenized as its 11 canonical digits, so `+86 138 0013 8000` and `13800138000` get
+/// the same token (and joins on tokens still match); anything else as it is.
+fn token_input<'a>(category: Option<&str>, v: &'a str) -> Cow<'a, str> {
+    if category == Some("cn_mobile")
+        && let Some(m) = crate::validate::phone::cn_mobile(v)
+        && !m.is_canonical()
+    {
+        return Cow::Owned(m.as_str().to_string());
+    }
+    Cow::Borrowed(v)
 }
 
 /// Keep `first` and `last` characters, `*` between (all `*` when too short).
@@ -365,7 +382,7 @@ fn mask_column(
     }
     let text = Text::of(col)?;
     if let (Method::Tokenize { format_preserving }, Some(key)) = (method, key) {
-        return mask_tokens(&text, key, *format_preserving, sample);
+        return mask_tokens(&text, key, *format_preserving, category, sample);
     }
     let n = text.len();
     // For shift: the record each row belongs to.
@@ -455,16 +472,19 @@ fn mask_column(
 /// [`mask_column`] for `tokenize`: the batch's distinct values (a value repeated within
 /// the batch once, while that pays, as in `mask_column`) are tokenized together, so the
 /// HMACs run two at a time; then the rows are written in order. The same output, counts
-/// and verification sample as value by value.
+/// and verification sample as value by value (tokens of [`token_input`]).
 fn mask_tokens(
     text: &Text,
     key: &Key,
     format_preserving: bool,
+    category: Option<&str>,
     mut sample: Option<&mut Sample>,
 ) -> Result<(ArrayRef, u64)> {
     const NULL: u32 = u32::MAX;
     let n = text.len();
+    // Distinct values, and what each is tokenized from.
     let mut todo: Vec<&str> = Vec::new();
+    let mut inputs: Vec<Cow<'_, str>> = Vec::new();
     // Per row: its value's index in `todo`, or NULL.
     let mut slots: Vec<u32> = Vec::with_capacity(n);
     let mut cache: ValueCache<u32> = ValueCache::new(true);
@@ -480,12 +500,14 @@ fn mask_tokens(
         }
         let s = u32::try_from(todo.len()).map_err(Error::internal)?;
         todo.push(v);
+        inputs.push(token_input(category, v));
         cache.insert(v, s);
         slots.push(s);
     }
+    let inputs: Vec<&str> = inputs.iter().map(|v| v.as_ref()).collect();
     let mut tokens = String::with_capacity(todo.len() * 28);
     let mut ends = Vec::with_capacity(todo.len());
-    tokenize::tokens_into(key, format_preserving, &todo, &mut tokens, &mut ends);
+    tokenize::tokens_into(key, format_preserving, &inputs, &mut tokens, &mut ends);
     let token = |s: usize| &tokens[if s == 0 { 0 } else { ends[s - 1] }..ends[s]];
     let bytes: usize = slots
         .iter()

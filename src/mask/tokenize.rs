@@ -11,6 +11,9 @@
 //! | value | token | format-preserving |
 //! |---|---|---|
 //! | `13812346138` | `tok_6f1c...` | `58302917462` |
+//! In a column classified `cn_mobile` the mask pipeline tokenizes a mobile's 11
+//! canonical digits (`validate::phone`), so `+86 138 1234 6138` and `13812346138` get
+//! the same token.
 //! ## Limits
 //! Tokens are not reversible (use `encrypt` for that). A format-preserving token of a
 //! mobile number can look like a valid mobile number.

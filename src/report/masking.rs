@@ -3,7 +3,6 @@
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
-
 /// The result of a `steward mask` run, as rendered and as written to the manifest.
 /// What happened to one column.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -20,7 +20,15 @@ pub const FORMATS: &[FormatInfo] = &[
     FormatInfo {
         id: "cn_mobile",
         validator: "cn_mobile_valid",
-        summary: "mainland China mobile number in an allocated range (+86, spaces, dashes tolerated)",
+        summary: "mainland China mobile number in a mobile range, in any accepted form (+86/0086/(+86) prefix, spaces, dashes, dots, full-width digits; docs/phones.md)",
+        sensitive: true,
+        status: "stable",
+        since: "0.1.0",
+    },
+    FormatInfo {
+        id: "cn_mobile_strict",
+        validator: "cn_mobile_strict_valid",
+        summary: "a valid mainland China mobile number written canonically: exactly 11 ASCII digits",
         sensitive: true,
         status: "stable",
         since: "0.1.0",

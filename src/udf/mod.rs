@@ -1,15 +1,12 @@
 //! Domain SQL functions registered in DataFusion (`cn_id_valid()`, ...).
 //!
-//! Each validator is a pure function in its own file (tested without a SessionContext);
+//! Each validator is a pure function in its own file (tested without a SessionContext),
+//! here or in the leaf module `crate::validate` (phone numbers);
 //! `TextFn` wraps any of them as a scalar UDF the DataFusion way: immutable, arrays and
 //! scalars, any input type read as text (a mobile column inferred as Int64 still works),
 //! null -> null, and a malformed value -> `false` or null, never an error.
 
-pub mod cn_mobile;
-pub mod cn_resident_id;
-pub mod cn_uscc;
-pub mod email;
-pub mod luhn;
+pub use crate::validate::{cn_resident_id, cn_uscc, email, luhn};
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
@@ -24,6 +21,8 @@ use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 use datafusion::prelude::SessionContext;
+
+use crate::validate::phone;
 
 /// One registered SQL function, as `steward rules list` shows it.
 #[derive(Debug, Clone, Copy)]
@@ -82,15 +81,6 @@ fn pii_category(s: &str) -> Option<Cow<'_, str>> {
         .map(|d| Cow::Borrowed(d.category))
 }
 
-fn phone_key(s: &str) -> Option<Cow<'_, str>> {
-    // ASCII digits are their own key unless a 13- or 15-digit run may carry a prefix.
-    if !s.is_empty() && s.len() != 13 && s.len() != 15 && s.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(Cow::Borrowed(s));
-    }
-    let d = crate::dedupe::normalize::phone(s);
-    (!d.is_empty()).then_some(Cow::Owned(d))
-}
-
 fn id_key(s: &str) -> Option<Cow<'_, str>> {
     if !s.is_empty()
         && s.bytes()
@@ -98,7 +88,7 @@ fn id_key(s: &str) -> Option<Cow<'_, str>> {
     {
         return Some(Cow::Borrowed(s));
     }
-    let d = crate::dedupe::normalize::identifier(s);
+    let d = crate::validate::text::identifier(s);
     (!d.is_empty()).then_some(Cow::Owned(d))
 }
 
@@ -108,10 +98,19 @@ const ENTRIES: &[Entry] = &[
         info: stable(
             "cn_mobile_valid",
             "cn_mobile_valid(text) -> boolean",
-            "mainland China mobile number in an allocated range; +86/0086, spaces and dashes tolerated",
-            "SELECT cn_mobile_valid('+86 138-1234-6138')",
+            "mainland China mobile number in a libphonenumber mobile range, in any accepted form: +86/0086/(+86) prefix, spaces, dashes, dots, full-width digits (docs/phones.md)",
+            "SELECT cn_mobile_valid('(+86) 138-1234-6138')",
         ),
-        body: Body::Bool(cn_mobile::is_valid),
+        body: Body::Bool(phone::is_cn_mobile),
+    },
+    Entry {
+        info: stable(
+            "cn_mobile_strict_valid",
+            "cn_mobile_strict_valid(text) -> boolean",
+            "a valid mainland China mobile number written canonically: exactly 11 ASCII digits, no prefix, separator or space",
+            "SELECT cn_mobile_strict_valid('13812346138')",
+        ),
+        body: Body::Bool(phone::is_cn_mobile_strict),
     },
     Entry {
         info: stable(
@@ -180,10 +179,10 @@ const ENTRIES: &[Entry] = &[
         info: stable(
             "phone_normalize",
             "phone_normalize(text) -> text",
-            "a phone number's digits without a +86/0086 prefix, as duplicate keys compare it; null when no digit",
+            "a phone number as duplicate keys compare it: a mobile's 11 digits, a mainland landline in national form (0 + area code), another country's as + and digits; null when no digit",
             "SELECT phone_normalize('+86 138-0013-8000')",
         ),
-        body: Body::Text(phone_key),
+        body: Body::Text(phone::phone_key),
     },
     Entry {
         info: stable(
@@ -426,24 +425,20 @@ mod tests {
     #[test]
     fn prefixed_digit_runs_still_lose_their_prefix() {
         for s in ["8613812346138", "008613812346138", "13812346138"] {
-            assert_eq!(phone_key(s).as_deref(), Some("13812346138"));
+            assert_eq!(phone::phone_key(s).as_deref(), Some("13812346138"));
         }
-        assert_eq!(phone_key("8612345").as_deref(), Some("8612345"));
+        assert_eq!(phone::phone_key("8612345").as_deref(), Some("8612345"));
         assert_eq!(id_key("").as_deref(), None);
     }
 
     proptest::proptest! {
-        /// The allocation-free paths give what the normalisers give.
+        /// The allocation-free path gives what the normaliser gives (phone keys:
+        /// `validate::phone`'s tests).
         #[test]
         fn keys_borrowed_or_not_equal_the_normalised_value(
             s in "(\\+86|0086|86)?[0-9A-Za-z -]{0,16}|[0-9]{0,16}|[0-9A-Z]{0,20}"
         ) {
-            let phone = crate::dedupe::normalize::phone(&s);
-            proptest::prop_assert_eq!(
-                phone_key(&s).map(Cow::into_owned),
-                (!phone.is_empty()).then_some(phone)
-            );
-            let id = crate::dedupe::normalize::identifier(&s);
+            let id = crate::validate::text::identifier(&s);
             proptest::prop_assert_eq!(
                 id_key(&s).map(Cow::into_owned),
                 (!id.is_empty()).then_some(id)

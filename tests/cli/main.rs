@@ -9,6 +9,7 @@ mod extracts;
 mod hostile;
 mod limits;
 mod mask;
+mod phone;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod report;

@@ -21,7 +21,7 @@ fn every_rule_error_is_reported_with_position_and_hint() {
     assert_eq!(r.code, 2);
     assert_eq!(r.stdout, "");
     insta::assert_snapshot!(r.stderr, @r"
-    error: bad.yaml:3:21: unknown format 'cn_mobil'; expected one of cn_mobile, cn_resident_id, email, bank_card, cn_uscc, date, timestamp, integer, number
+    error: bad.yaml:3:21: unknown format 'cn_mobil'; expected one of cn_mobile, cn_mobile_strict, cn_resident_id, email, bank_card, cn_uscc, date, timestamp, integer, number
       help: did you mean 'cn_mobile'?
     bad.yaml:4:26: fresh_within 'soon' is not a duration; expected a number and a unit such as 365d, 12w, 2y or 48h
     bad.yaml:7:16: unknown dimension 'validty'; expected one of completeness, validity, consistency, timeliness, uniqueness
@@ -66,6 +66,8 @@ fn rules_list_names_every_format_and_function() {
     for id in [
         "required",
         "cn_mobile",
+        "cn_mobile_strict",
+        "cn_mobile_strict_valid(text) -> boolean",
         "cn_id_valid(text) -> boolean",
         "cn_uscc_valid(text) -> boolean",
     ] {

@@ -36,7 +36,7 @@ fn check(v: &str) -> Match {
     let Some(d) = digits_only(v) else {
         return Match::No;
     };
-    if !(16..=19).contains(&d.len()) || !crate::udf::luhn::luhn(d.as_bytes()) {
+    if !(16..=19).contains(&d.len()) || !crate::validate::luhn::luhn(d.as_bytes()) {
         return Match::No;
     }
     if d.starts_with("62") {

@@ -1,14 +1,15 @@
 //! `cn_mobile`: mainland China mobile numbers.
 //!
-//! Strong: 11 digits in an allocated MIIT prefix range (130-139, 145-149, ...), with an
-//! optional `+86`/`0086` prefix, spaces or dashes (`cn_mobile_valid`). An 11-digit
-//! ticket number outside those ranges does not match.
+//! Strong: a mobile number in any form `cn_mobile_valid` accepts (`+86`/`0086`/`(+86)`
+//! prefix, spaces, dashes, dots, full-width digits), 11 digits in a mobile range of
+//! `validate::phone::MOBILE_RANGES` (libphonenumber's). An 11-digit ticket number
+//! outside those ranges does not match.
 
 use super::{Detector, Match, strong_if};
 
 pub const DETECTOR: Detector = Detector {
     category: "cn_mobile",
-    validator: "MIIT mobile prefix ranges, 11 digits",
+    validator: "libphonenumber mobile ranges, 11 digits in any written form",
     headers: &[
         "手机",
         "手机号",
@@ -36,5 +37,5 @@ pub const DETECTOR: Detector = Detector {
 };
 
 fn check(v: &str) -> Match {
-    strong_if(crate::udf::cn_mobile::is_valid(v))
+    strong_if(crate::validate::phone::is_cn_mobile(v))
 }

@@ -34,5 +34,5 @@ pub const DETECTOR: Detector = Detector {
 };
 
 fn check(v: &str) -> Match {
-    strong_if(crate::udf::cn_resident_id::is_valid(v))
+    strong_if(crate::validate::cn_resident_id::is_valid(v))
 }

@@ -23,5 +23,5 @@ pub const DETECTOR: Detector = Detector {
 };
 
 fn check(v: &str) -> Match {
-    strong_if(crate::udf::cn_uscc::is_valid(v))
+    strong_if(crate::validate::cn_uscc::is_valid(v))
 }

@@ -46,7 +46,7 @@ fn check(v: &str) -> Match {
         14 => d.starts_with("36") || d.starts_with("38") || (300..=305).contains(&p(3)),
         _ => false,
     };
-    strong_if(issuer && crate::udf::luhn::luhn(d.as_bytes()))
+    strong_if(issuer && crate::validate::luhn::luhn(d.as_bytes()))
 }
 
 #[cfg(test)]

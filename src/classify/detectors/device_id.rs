@@ -36,7 +36,7 @@ fn check(v: &str) -> Match {
     let v = v.trim();
     let imei = v.len() == 15
         && v.bytes().all(|b| b.is_ascii_digit())
-        && crate::udf::luhn::luhn(v.as_bytes());
+        && crate::validate::luhn::luhn(v.as_bytes());
     let parts: Vec<&str> = v.split('-').collect();
     let uuid = parts.len() == 5
         && parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])

@@ -25,5 +25,5 @@ pub const DETECTOR: Detector = Detector {
 
 fn check(v: &str) -> Match {
     // `z***@example.com` is syntactically valid, but a run of `*` is a mask, not data.
-    strong_if(!v.contains("**") && crate::udf::email::is_valid(v))
+    strong_if(!v.contains("**") && crate::validate::email::is_valid(v))
 }

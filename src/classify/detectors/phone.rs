@@ -1,9 +1,11 @@
 //! `phone`: landline numbers with an area code and international E.164 numbers.
 //!
 //! Strong: a mainland landline `0` + 2-3 digit area code + 7-8 digit number
-//! (`010-12345678`, `(0755) 1234567`), or `+` and a country code with 8-15 digits in
-//! all (`+44 20 7946 0958`). Plain digit strings without `0` or `+` (order counts,
-//! amounts) never match, so a `phone` header over counts is not classified.
+//! (`010-12345678`, `(0755) 1234567`, `+86 10 6552 9988`), or `+` and a country code
+//! with 8-15 digits in all (`+44 20 7946 0958`), read by `validate::phone::parse` (the
+//! same prefixes, separators and full-width digits as mobiles). Plain digit strings
+//! without `0` or `+` (order counts, amounts) never match, so a `phone` header over
+//! counts is not classified.
 
 use super::{Detector, Match, strong_if};
 
@@ -36,28 +38,8 @@ pub const DETECTOR: Detector = Detector {
 };
 
 pub(crate) fn check(v: &str) -> Match {
-    let v = v.trim();
-    let compact: String = v
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '（' | '）'))
-        .collect();
-    if let Some(rest) = compact.strip_prefix('+') {
-        let ok = (8..=15).contains(&rest.len())
-            && rest.bytes().all(|b| b.is_ascii_digit())
-            && !rest.starts_with('0');
-        return strong_if(ok);
-    }
-    if !compact.bytes().all(|b| b.is_ascii_digit()) {
-        return Match::No;
-    }
-    // Mainland landline: 0 + area code (10, 2x, or 3-digit 3xx-9xx) + 7-8 digits.
-    let b = compact.as_bytes();
-    let ok = b.len() >= 10
-        && b.len() <= 12
-        && b[0] == b'0'
-        && b[1] != b'0'
-        && !(b[1] == b'1' && b.len() > 2 && b[2] != b'0');
-    strong_if(ok)
+    // The prefixes, separators and full-width digits `validate::phone` reads.
+    strong_if(crate::validate::phone::parse(v).is_some_and(|p| p.is_e164() || p.is_cn_landline()))
 }
 
 #[cfg(test)]
@@ -72,6 +54,8 @@ mod tests {
             "021 6123 4567",
             "+44 20 7946 0958",
             "+1-202-555-0123",
+            "+86 10 6552 9988",
+            "０１０－６５５２９９８８",
         ] {
             assert_eq!(check(v), Match::Strong, "{v}");
         }

@@ -8,8 +8,9 @@
 //! | `phone`      | `01065529988`        | `65529988`           | same last 8     |
 //! | `code`       | `2119`               | `2118`               | one edit        |
 //!
-//! Values are normalised first (digits only for phones, `+86` dropped; upper-case
-//! alphanumerics for identifiers), so formatting never counts as an edit.
+//! Values are normalised first (phones to `validate::phone::phone_key`: a mobile's 11
+//! digits from any written form, a landline in national form; upper-case alphanumerics
+//! for identifiers), so formatting never counts as an edit.
 
 use super::edits;
 
@@ -26,6 +27,7 @@ pub fn level(a: &str, b: &str) -> u8 {
     }
 }
 
+/// Two phone keys (`validate::phone::phone_key`) that are not equal.
 pub fn phone_level(a: &str, b: &str) -> u8 {
     if a.len() >= 8 && b.len() >= 8 && a[a.len() - 8..] == b[b.len() - 8..] {
         return 2;

@@ -23,7 +23,7 @@ pub enum Kind {
     Name,
     /// Free text: exact, Jaro-Winkler bands.
     Text,
-    /// Phone numbers: digits without country code; exact, last 8, one edit.
+    /// Phone numbers: `validate::phone::phone_key`; exact, last 8, one edit.
     Phone,
     /// Document numbers and other identifiers: exact, one edit, two edits.
     Identifier,
@@ -83,7 +83,9 @@ impl Kind {
         match self {
             Kind::Name => "personal names; Han names also compared as toneless pinyin",
             Kind::Text => "free text, lowercase with spaces collapsed",
-            Kind::Phone => "phone numbers as digits, +86/0086 dropped",
+            Kind::Phone => {
+                "phone numbers as one key from any written form: a mobile's 11 digits, a landline with its area code (docs/phones.md)"
+            }
             Kind::Identifier => "document numbers and ids, upper-case alphanumerics",
             Kind::Email => "e-mail addresses, lowercase",
             Kind::Date => "dates as YYYYMMDD from common written forms",

@@ -84,6 +84,7 @@ pub fn register_functions(ctx: &SessionContext, key_spill: Option<usize>) {
     ctx.register_udf(float_bits::udf());
 }
 
+/// `List<Utf8>`: what steward's sampling aggregates return and keep as state.
 pub(crate) fn utf8_list_type() -> DataType {
     DataType::List(std::sync::Arc::new(
         datafusion::arrow::datatypes::Field::new_list_field(DataType::Utf8, true),

@@ -120,8 +120,14 @@ pub(super) fn parquet_properties(
     props.build()
 }
 
-/// Batches to one of the output formats, in a temporary file beside the target.
-enum Sink {
+/// Batches to one of the output formats, in a temporary file beside the target `path`
+/// (which every write failure names).
+struct Sink {
+    path: PathBuf,
+    writer: Writer,
+}
+
+enum Writer {
     Csv(datafusion::arrow::csv::Writer<tempfile::NamedTempFile>),
     Parquet(datafusion::parquet::arrow::ArrowWriter<tempfile::NamedTempFile>),
     Json(datafusion::arrow::json::LineDelimitedWriter<tempfile::NamedTempFile>),
@@ -142,8 +148,8 @@ impl Sink {
             .and_then(|e| e.to_str())
             .unwrap_or_default()
             .to_ascii_lowercase();
-        Ok(match ext.as_str() {
-            "csv" | "tsv" => Sink::Csv(
+        let writer = match ext.as_str() {
+            "csv" | "tsv" => Writer::Csv(
                 datafusion::arrow::csv::WriterBuilder::new()
                     .with_header(true)
                     .with_delimiter(if ext == "tsv" { b'\t' } else { b',' })
@@ -151,12 +157,12 @@ impl Sink {
             ),
             "parquet" | "pq" => {
                 let props = parquet_properties(metadata, &schema, methods);
-                Sink::Parquet(
+                Writer::Parquet(
                     datafusion::parquet::arrow::ArrowWriter::try_new(tmp, schema, Some(props))
                         .map_err(|e| crate::output::write_failed(path, e))?,
                 )
             }
-            "json" | "ndjson" | "jsonl" => Sink::Json(
+            "json" | "ndjson" | "jsonl" => Writer::Json(
                 // Explicit nulls, so a redacted column is still a column.
                 datafusion::arrow::json::WriterBuilder::new()
                     .with_explicit_nulls(true)
@@ -168,33 +174,36 @@ impl Sink {
                     path.display()
                 )));
             }
+        };
+        Ok(Sink {
+            path: path.to_path_buf(),
+            writer,
         })
     }
 
-    fn write(&mut self, batch: &RecordBatch, path: &Path) -> Result<()> {
-        let r = match self {
-            Sink::Csv(w) => w.write(batch),
-            Sink::Parquet(w) => w.write(batch).map_err(Into::into),
-            Sink::Json(w) => w.write(batch),
+    fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        let r = match &mut self.writer {
+            Writer::Csv(w) => w.write(batch),
+            Writer::Parquet(w) => w.write(batch).map_err(Into::into),
+            Writer::Json(w) => w.write(batch),
         };
-        r.map_err(|e| crate::output::write_failed(path, e))
+        r.map_err(|e| crate::output::write_failed(&self.path, e))
     }
 
     /// Finish the file and move it into place.
-    fn finish(self, path: &Path) -> Result<()> {
-        crate::output::persist(self.close(path)?, path)
+    fn finish(self) -> Result<()> {
+        let path = self.path.clone();
+        crate::output::persist(self.close()?, &path)
     }
 
     /// Finish the file, still under its temporary name.
-    fn close(self, path: &Path) -> Result<tempfile::NamedTempFile> {
-        Ok(match self {
-            Sink::Csv(w) => w.into_inner(),
-            Sink::Parquet(w) => w
-                .into_inner()
-                .map_err(|e| crate::output::write_failed(path, e))?,
-            Sink::Json(mut w) => {
-                w.finish()
-                    .map_err(|e| crate::output::write_failed(path, e))?;
+    fn close(self) -> Result<tempfile::NamedTempFile> {
+        let failed = |e| crate::output::write_failed(&self.path, e);
+        Ok(match self.writer {
+            Writer::Csv(w) => w.into_inner(),
+            Writer::Parquet(w) => w.into_inner().map_err(|e| failed(e.to_string()))?,
+            Writer::Json(mut w) => {
+                w.finish().map_err(|e| failed(e.to_string()))?;
                 w.into_inner()
             }
         })
@@ -863,16 +872,14 @@ async fn mask_batches(
         };
         let masked = RecordBatch::try_new(schema, arrays).map_err(Error::internal)?;
         summary.rows += masked.num_rows() as u64;
-        sink.as_mut()
-            .map(|(w, _)| w.write(&masked, &opts.output))
-            .transpose()?;
+        sink.as_mut().map(|(w, _)| w.write(&masked)).transpose()?;
         Ok(())
     })
     .await?;
     let Some((sink, _)) = sink else {
         return Err(Error::data(&input.path, "no data rows to mask"));
     };
-    sink.close(&opts.output)
+    sink.close()
 }
 
 /// Tokens and ciphertexts: pseudonyms by design, not re-checked by verification.
@@ -985,15 +992,13 @@ pub async fn unmask(opts: &UnmaskOptions) -> Result<Vec<(String, u64)>> {
         if sink.is_none() {
             sink = Some(Sink::new(&opts.output, schema, &[], &[])?);
         }
-        sink.as_mut()
-            .map(|w| w.write(&b, &opts.output))
-            .transpose()?;
+        sink.as_mut().map(|w| w.write(&b)).transpose()?;
         Ok(())
     })
     .await?;
     let Some(sink) = sink else {
         return Err(Error::data(&input.path, "no data rows to unmask"));
     };
-    sink.finish(&opts.output)?;
+    sink.finish()?;
     Ok(counts.into_iter().filter(|(_, n)| *n > 0).collect())
 }

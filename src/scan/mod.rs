@@ -341,7 +341,7 @@ async fn scan_all(
                     .and_then(|name| inputs.iter().position(|c| c.name == name))
                     .unwrap_or(index);
                 if let Some(column) = source::mistyped_column(&inputs[i], &error)
-                    && !is_declared(&all_rules[i], &schemas[i].1, column)
+                    && !declares_type_at(all_rules[i].as_ref(), &schemas[i].1, column)
                 {
                     return Err(Retry::AsText { input: i, column });
                 }
@@ -380,7 +380,7 @@ fn inferred_number(
     if !matches!(
         input.format,
         source::InputFormat::Csv | source::InputFormat::Tsv
-    ) || rules.is_some_and(|r| r.types.contains_key(name))
+    ) || declares_type(rules, name)
     {
         return None;
     }
@@ -392,14 +392,18 @@ fn inferred_number(
         .then_some(index)
 }
 
-/// Whether the column at `index` has a type declared by the rule file (which a value
-/// that does not fit makes a data error, not a column read as text).
-fn is_declared(rules: &Option<DatasetRules>, schema: &Schema, index: usize) -> bool {
-    let Some(rules) = rules else { return false };
+/// Whether the rule file declares column `name`'s type (then a value that does not fit
+/// is a data error, not a reason to read the column as text).
+fn declares_type(rules: Option<&DatasetRules>, name: &str) -> bool {
+    rules.is_some_and(|r| r.types.contains_key(name))
+}
+
+/// [`declares_type`] for the column at `index` of `schema`.
+fn declares_type_at(rules: Option<&DatasetRules>, schema: &Schema, index: usize) -> bool {
     schema
         .fields()
         .get(index)
-        .is_some_and(|f| rules.types.contains_key(f.name()))
+        .is_some_and(|f| declares_type(rules, f.name()))
 }
 
 fn spinner(enabled: bool, name: &str) -> indicatif::ProgressBar {
@@ -493,12 +497,7 @@ async fn validate_sql(
         let mut ok = true;
         for part in where_.iter().chain(std::iter::once(expect)) {
             match ctx.parse_sql_expr(&part.text, &df_schema) {
-                Ok(expr) => {
-                    let mut names: Vec<String> =
-                        expr.column_refs().iter().map(|c| c.name.clone()).collect();
-                    names.sort();
-                    columns.extend(names);
-                }
+                Ok(expr) => columns.extend(expr.column_refs().iter().map(|c| c.name.clone())),
                 Err(e) => {
                     ok = false;
                     failures.push(SqlFailure {
@@ -516,6 +515,8 @@ async fn validate_sql(
                 }
             }
         }
+        // Sorted over `where` and `expect` together, so a column both name is listed once.
+        columns.sort();
         columns.dedup();
         if !ok {
             continue;
@@ -990,7 +991,6 @@ async fn scan_dataset(
     })
 }
 
-/// `List<Utf8>`: what steward's sampling aggregates return and keep as state.
 /// Per column in the aggregate: count, blanks, distinct, min, max, value sample, minors.
 const PROFILE_WIDTH: usize = 7;
 

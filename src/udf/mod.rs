@@ -1,8 +1,7 @@
 //! Domain SQL functions registered in DataFusion (`cn_id_valid()`, ...).
 //!
-//! Each validator is a pure function in its own file (tested without a SessionContext),
-//! here or in the leaf module `crate::validate` (phone numbers);
-//! `TextFn` wraps any of them as a scalar UDF the DataFusion way: immutable, arrays and
+//! Each validator is a pure function in its own file of the leaf module
+//! `crate::validate` (tested without a SessionContext); `TextFn` wraps any of them as a scalar UDF the DataFusion way: immutable, arrays and
 //! scalars, any input type read as text (a mobile column inferred as Int64 still works),
 //! null -> null, and a malformed value -> `false` or null, never an error.
 

@@ -28,8 +28,8 @@ use std::time::Instant;
 use datafusion::arrow::array::{Array, AsArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
-use steward::mask::pipeline::{self, MaskOptions};
 use steward::mask::policy::Method;
+use steward::pipeline::mask::{self as pipeline, MaskOptions};
 
 const POLICIES: &[(&str, &str)] = &[
     ("partial", "method: partial"),

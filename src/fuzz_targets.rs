@@ -121,7 +121,7 @@ pub fn mask_methods(data: &[u8]) {
     let s = text(data);
     use crate::mask::{encrypt, generalize, partial, shift, tokenize};
     for d in crate::classify::DETECTORS {
-        let _ = partial::mask_as(Some(d.category), &s);
+        let _ = partial::mask_as(Some(d.category.id), &s);
     }
     let _ = partial::mask(&s);
     let n = s.chars().count();

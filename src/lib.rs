@@ -18,6 +18,7 @@ pub mod udf;
 pub use error::{Error, Result};
 pub mod mask;
 pub mod output;
+pub mod pipeline;
 pub mod registry;
 pub mod rules;
 pub mod scan;

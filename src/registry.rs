@@ -96,10 +96,10 @@ pub fn entries() -> Vec<Entry> {
     }
     for d in crate::classify::DETECTORS {
         let mut flags = Vec::new();
-        if crate::classify::pipl_sensitive(d.category) {
+        if crate::classify::pipl_sensitive(d.category.id) {
             flags.push("PIPL sensitive");
         }
-        if crate::classify::gdpr_special(d.category) {
+        if crate::classify::gdpr_special(d.category.id) {
             flags.push("GDPR special");
         }
         flags.push(if d.alone.is_some() {
@@ -109,7 +109,7 @@ pub fn entries() -> Vec<Entry> {
         });
         out.push(Entry {
             kind: "detector",
-            id: d.category.to_string(),
+            id: d.category.id.to_string(),
             summary: format!("{} ({})", d.validator, flags.join(", ")),
             status: "stable",
             since: "0.1.0",

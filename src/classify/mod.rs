@@ -17,10 +17,12 @@
 //! - The highest confidence wins; ties go to the more specific detector. Nothing
 //!   qualifying: category null.
 
+pub mod category;
 pub mod detectors;
 pub(crate) mod header;
 pub mod suggest;
 
+pub use category::Category;
 pub use detectors::{DETECTORS, Detector, Match};
 pub use header::normalize as normalize_header;
 
@@ -40,34 +42,19 @@ pub struct Finding {
     pub validator: Option<&'static str>,
 }
 
-/// PIPL Art. 28 sensitive personal information.
+/// PIPL Art. 28 sensitive personal information (false for an unknown id).
 pub fn pipl_sensitive(category: &str) -> bool {
-    matches!(
-        category,
-        "ethnicity"
-            | "religion"
-            | "health"
-            | "bank_card"
-            | "credit_card"
-            | "iban"
-            | "geolocation"
-            | "cn_resident_id"
-            | "cn_passport"
-            | "passport"
-            | "hk_macau_permit"
-            | "taiwan_permit"
-            | "us_ssn"
-    )
+    category::get(category).is_some_and(|c| c.pipl_sensitive)
 }
 
-/// GDPR Art. 9 special categories.
+/// GDPR Art. 9 special categories (false for an unknown id).
 pub fn gdpr_special(category: &str) -> bool {
-    matches!(category, "ethnicity" | "religion" | "health")
+    category::get(category).is_some_and(|c| c.gdpr_special)
 }
 
 /// The detector registered under a category id.
 pub fn detector(category: &str) -> Option<&'static Detector> {
-    DETECTORS.iter().find(|d| d.category == category)
+    DETECTORS.iter().find(|d| d.category.id == category)
 }
 
 /// Classify one column from its header and a sample of its distinct values.
@@ -138,7 +125,7 @@ pub fn classify_column<S: AsRef<str>>(name: &str, values: &[S]) -> Finding {
                 confidence,
                 d.specificity,
                 Finding {
-                    category: Some(d.category),
+                    category: Some(d.category.id),
                     confidence,
                     header_hit: hit,
                     values_checked: checked,

@@ -15,6 +15,7 @@
 
 use std::fmt::Write as _;
 
+use super::category::Suggest;
 use crate::report::{ColumnProfile, DatasetReport};
 
 /// The rule file for one profiled, classified dataset.
@@ -52,18 +53,20 @@ pub fn rule_file(d: &DatasetReport, as_of: &str) -> String {
         }
         let temporal = c.data_type.starts_with("Date") || c.data_type.starts_with("Timestamp");
         let text = c.data_type.contains("Utf8");
-        match category {
-            Some(f @ ("cn_mobile" | "cn_resident_id" | "email" | "bank_card" | "cn_uscc")) => {
-                parts.push(format!("format: {f}"));
-                if !unique && matches!(f, "cn_mobile" | "cn_resident_id") {
+        let entry = category.and_then(super::category::get);
+        let suggest = entry.map_or(Suggest::Nothing, |e| e.suggest);
+        match suggest {
+            Suggest::Format { duplicates } => {
+                parts.push(format!("format: {}", entry.map_or("", |e| e.id)));
+                if !unique && duplicates {
                     dup_sets.push(c.name.clone());
                 }
             }
-            Some("date_of_birth") if text => parts.push("format: date".into()),
-            Some("gender") => parts.push("allowed: [男, 女, M, F]".into()),
+            Suggest::Date if text => parts.push("format: date".into()),
+            Suggest::Allowed(values) => parts.push(format!("allowed: [{}]", values.join(", "))),
             _ => {}
         }
-        if temporal || category == Some("date_of_birth") {
+        if temporal || suggest == Suggest::Date {
             parts.push("not_future: true".into());
             if temporal && records_change(&c.name) {
                 parts.push("fresh_within: 365d".into());

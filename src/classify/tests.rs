@@ -92,13 +92,17 @@ fn pinyin_chinese_and_english_headers() {
 fn every_category_is_registered_once_and_flags_follow_design() {
     let mut seen = std::collections::BTreeSet::new();
     for d in DETECTORS {
-        assert!(seen.insert(d.category), "{} registered twice", d.category);
+        assert!(
+            seen.insert(d.category.id),
+            "{} registered twice",
+            d.category.id
+        );
         for h in d.headers {
             assert_eq!(
                 *h,
                 normalize_header(h),
                 "{}: header keyword {h} not normalised",
-                d.category
+                d.category.id
             );
         }
     }
@@ -201,26 +205,26 @@ const CASES: &[(&str, &str, &str, &str)] = &[
 #[test]
 fn every_detector_has_positive_negative_and_decoy_cases() {
     for d in DETECTORS {
-        let Some((_, yes, no, decoy)) = CASES.iter().find(|c| c.0 == d.category) else {
-            panic!("{}: no test cases", d.category);
+        let Some((_, yes, no, decoy)) = CASES.iter().find(|c| c.0 == d.category.id) else {
+            panic!("{}: no test cases", d.category.id);
         };
         assert_ne!(
             (d.check)(yes),
             Match::No,
             "{}: should accept {yes}",
-            d.category
+            d.category.id
         );
         assert_eq!(
             (d.check)(no),
             Match::No,
             "{}: should reject {no}",
-            d.category
+            d.category.id
         );
         assert_eq!(
             (d.check)(decoy),
             Match::No,
             "{}: should reject decoy {decoy}",
-            d.category
+            d.category.id
         );
     }
 }
@@ -231,7 +235,10 @@ mod properties {
     use proptest::prelude::*;
 
     fn check(category: &str, v: &str) -> Match {
-        let d = DETECTORS.iter().find(|d| d.category == category).unwrap();
+        let d = DETECTORS
+            .iter()
+            .find(|d| d.category.id == category)
+            .unwrap();
         (d.check)(v)
     }
 

@@ -32,7 +32,7 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context, event: &mut Event) -> steward::Result<Outcome> {
     event.with_data(std::slice::from_ref(&args.data));
-    let opts = steward::mask::pipeline::MaskOptions {
+    let opts = steward::pipeline::mask::MaskOptions {
         data: args.data,
         policy: args.policy,
         output: args.output.unwrap_or_default(),
@@ -40,7 +40,7 @@ pub fn run(args: Args, ctx: &Context, event: &mut Event) -> steward::Result<Outc
         key_file: args.key_file,
         dry_run: args.dry_run,
     };
-    let summary = ctx.block_on(steward::mask::pipeline::mask(&opts))?;
+    let summary = ctx.block_on(steward::pipeline::mask::mask(&opts))?;
     event.key_ids.extend(summary.key_id.clone());
     print_stdout(&steward::report::masking::render(&summary, args.dry_run))?;
     Ok(if summary.leaks().is_empty() {

@@ -30,14 +30,14 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context, event: &mut Event) -> steward::Result<Outcome> {
     event.with_data(std::slice::from_ref(&args.data));
     event.key_ids = steward::audit::key_ids(&args.key_file);
-    let opts = steward::mask::pipeline::UnmaskOptions {
+    let opts = steward::pipeline::mask::UnmaskOptions {
         data: args.data,
         output: args.output,
         columns: args.columns,
         key_files: args.key_file,
         source: args.source.options(),
     };
-    let counts = ctx.block_on(steward::mask::pipeline::unmask(&opts))?;
+    let counts = ctx.block_on(steward::pipeline::mask::unmask(&opts))?;
     for (column, n) in counts {
         eprintln!("{column}: {n} values decrypted");
     }

@@ -285,16 +285,7 @@ fn sensitive_present(cx: &Context<'_>) -> Outcome {
 
 /// The GB/T 35273-2020 Appendix B group of a sensitive category.
 fn category_group(category: &str) -> &'static str {
-    match category {
-        "cn_resident_id" | "cn_passport" | "passport" | "hk_macau_permit" | "taiwan_permit"
-        | "us_ssn" => "identity document",
-        "bank_card" | "credit_card" | "iban" => "financial account",
-        "health" => "health",
-        "geolocation" => "precise location",
-        "ethnicity" | "religion" => "special category",
-        "date_of_birth" => "minors' data",
-        _ => "sensitive",
-    }
+    crate::classify::category::get(category).map_or("sensitive", |c| c.gbt_group)
 }
 
 fn minors_present(cx: &Context<'_>) -> Outcome {

@@ -20,62 +20,9 @@ use super::LinkMode;
 use super::compare::Value;
 use super::records::Records;
 
-/// What part of a field a blocking rule uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Transform {
-    /// The normalised value.
-    Value,
-    /// Toneless pinyin of a name (the value itself for non-Han names).
-    Pinyin,
-    /// The year of a date (its first four digits).
-    Year,
-    /// The first character.
-    Initial,
-    /// The first three characters.
-    First3,
-    /// The last four characters (of a phone or an ID number).
-    Last4,
-}
-
-pub const TRANSFORMS: [Transform; 5] = [
-    Transform::Pinyin,
-    Transform::Year,
-    Transform::Initial,
-    Transform::First3,
-    Transform::Last4,
-];
+pub use crate::rules::{TRANSFORMS, Transform};
 
 impl Transform {
-    pub fn name(self) -> &'static str {
-        match self {
-            Transform::Value => "value",
-            Transform::Pinyin => "pinyin",
-            Transform::Year => "year",
-            Transform::Initial => "initial",
-            Transform::First3 => "first3",
-            Transform::Last4 => "last4",
-        }
-    }
-
-    /// One line for `steward rules list`.
-    pub fn summary(self) -> &'static str {
-        match self {
-            Transform::Value => "the normalised value",
-            Transform::Pinyin => {
-                "toneless pinyin of a name (the name itself when it has no Han characters)"
-            }
-            Transform::Year => "the year of a date",
-            Transform::Initial => "the first character",
-            Transform::First3 => "the first three characters",
-            Transform::Last4 => "the last four characters (phones, ID numbers)",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Transform> {
-        TRANSFORMS.iter().copied().find(|t| t.name() == s)
-    }
-
     fn apply<'a>(self, v: Value<'a>) -> &'a str {
         let s = v.norm;
         let first_n = |n: usize| s.char_indices().nth(n).map(|(i, _)| &s[..i]).unwrap_or(s);
@@ -103,12 +50,7 @@ pub struct Rule {
     pub text: String,
 }
 
-/// A block skipped because it was larger than `max_block`.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Oversized {
-    pub rule: String,
-    pub records: usize,
-}
+pub use crate::report::dedupe::Oversized;
 
 /// Record indices sorted by key, and the [start, end) bounds of each block of 2+.
 type Groups = (Vec<u32>, Vec<(u32, u32)>);

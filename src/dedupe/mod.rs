@@ -32,38 +32,7 @@ use block::{Blocks, Rule};
 use compare::Kind;
 use records::{DatasetColumns, Records};
 
-/// Which record pairs may match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LinkMode {
-    /// Only records of the same dataset.
-    Dedupe,
-    /// Only records of different datasets (each dataset is free of duplicates).
-    Link,
-    /// Any two records.
-    LinkAndDedupe,
-}
-
-impl LinkMode {
-    pub const NAMES: [&'static str; 3] = ["dedupe", "link", "link_and_dedupe"];
-
-    pub fn parse(s: &str) -> Option<LinkMode> {
-        Some(match s {
-            "dedupe" => LinkMode::Dedupe,
-            "link" => LinkMode::Link,
-            "link_and_dedupe" => LinkMode::LinkAndDedupe,
-            _ => return None,
-        })
-    }
-
-    pub fn allows(self, a: u16, b: u16) -> bool {
-        match self {
-            LinkMode::Dedupe => a == b,
-            LinkMode::Link => a != b,
-            LinkMode::LinkAndDedupe => true,
-        }
-    }
-}
+pub use crate::rules::LinkMode;
 
 /// Default match-probability threshold.
 pub const DEFAULT_THRESHOLD: f64 = 0.9;
@@ -249,7 +218,7 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
                 .collect(),
         },
         settings: Settings {
-            mode: plan.mode,
+            mode: plan.mode.name().to_string(),
             threshold: plan.threshold,
             max_block: plan.max_block,
             fields: plan
@@ -259,14 +228,14 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
                 .zip(&plan.tf)
                 .map(|((f, k), tf)| FieldSetting {
                     field: f.clone(),
-                    kind: *k,
+                    kind: k.name().to_string(),
                     levels: k.levels().iter().map(|s| s.to_string()).collect(),
                     term_frequency: *tf,
                 })
                 .collect(),
             blocking: plan.rules.iter().map(|r| r.text.clone()).collect(),
         },
-        model,
+        model: model.summary(),
         summary,
         datasets,
         oversized_blocks: oversized,
@@ -524,7 +493,7 @@ fn explain(
     let (i, j) = if i <= j { (i, j) } else { (j, i) };
     let p = model::pattern(records, i, j);
     let prior = model.prior_weight();
-    let terms = model
+    let mut terms = model
         .fields
         .iter()
         .enumerate()
@@ -545,14 +514,23 @@ fn explain(
                 value_b: records
                     .value(f, j)
                     .map(|v| crate::mask::partial::mask(v.norm)),
+                cumulative_weight: 0.0,
+                cumulative_probability: 0.0,
             }
         })
         .collect::<Vec<_>>();
+    let mut cum = prior;
+    for t in &mut terms {
+        cum += t.weight;
+        t.cumulative_weight = cum;
+        t.cumulative_probability = model::probability(cum);
+    }
     let weight = prior + terms.iter().map(|t| t.weight).sum::<f64>();
     Ok(Explain {
         a: format!("{}:{}", records.dataset_name(i), records.key(i)),
         b: format!("{}:{}", records.dataset_name(j), records.key(j)),
         prior_weight: prior,
+        prior_probability: model::probability(prior),
         terms,
         weight,
         probability: model::probability(weight),

@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use super::LinkMode;
 use super::block::Blocks;
 use super::records::Records;
+use crate::report::dedupe::{FieldWeights, ModelSummary};
 
 /// Comparison levels of a pair, 4 bits per field.
 pub type Pattern = u64;
@@ -98,6 +99,26 @@ impl FieldModel {
 }
 
 impl Model {
+    /// The parameters as the report shows them.
+    pub fn summary(&self) -> ModelSummary {
+        ModelSummary {
+            lambda: self.lambda,
+            fields: self
+                .fields
+                .iter()
+                .map(|f| FieldWeights {
+                    field: f.field.clone(),
+                    m: f.m.clone(),
+                    u: f.u.clone(),
+                    m_trained: f.m_trained,
+                    exact_weight: f.weight(1, None),
+                })
+                .collect(),
+            trained_on_pairs: self.trained_on_pairs,
+            prior_weight: self.prior_weight(),
+        }
+    }
+
     /// The prior as a weight: log2 odds of lambda.
     pub fn prior_weight(&self) -> f64 {
         log_odds(self.lambda)

@@ -31,7 +31,7 @@ pub(crate) fn udaf() -> AggregateUDF {
 /// A fixed hash, so that every accumulator ranks values alike. Text is hashed as text;
 /// numbers, dates and timestamps by their integer or float bits, so that only the values
 /// kept are ever formatted (the state carries the hashes).
-fn hash<T: std::hash::Hash>(v: T) -> u64 {
+pub(crate) fn hash<T: std::hash::Hash>(v: T) -> u64 {
     foldhash::fast::FixedState::with_seed(0x0053_5445_5741_5244).hash_one(v)
 }
 

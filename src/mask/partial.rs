@@ -21,6 +21,8 @@
 //! A short identifier keeps one character. Counting is by Unicode scalar, not by
 //! display width.
 
+use crate::classify::category::SampleShape;
+
 /// Mask one value for display in a report.
 pub fn mask(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -104,19 +106,27 @@ pub fn mask_as(category: Option<&str>, value: &str) -> String {
 
 /// [`mask_as`], appended to `out`.
 pub fn mask_as_into(category: Option<&str>, value: &str, out: &mut String) {
+    let shape = category
+        .and_then(crate::classify::category::get)
+        .map_or(SampleShape::Generic, |c| c.sample);
+    mask_shape_into(shape, value, out)
+}
+
+/// A value masked in a category's [`SampleShape`], appended to `out`.
+pub fn mask_shape_into(shape: SampleShape, value: &str, out: &mut String) {
     let value = value.trim();
     let n = || char_count(value);
-    match category {
-        Some("postal_address") => {
+    match shape {
+        SampleShape::Address => {
             let n = n();
             keep_ends_into(value, n, 6.min(n / 2), 0, out)
         }
-        Some("date_of_birth") if n() >= 8 => keep_ends_into(value, n(), 4, 0, out),
-        Some("person_name") => {
+        SampleShape::BirthYear if n() >= 8 => keep_ends_into(value, n(), 4, 0, out),
+        SampleShape::NameInitial => {
             let n = n();
             keep_ends_into(value, n, 1.min(n), 0, out)
         }
-        Some("cn_mobile") if crate::validate::phone::is_cn_mobile(value) => {
+        SampleShape::Mobile if crate::validate::phone::is_cn_mobile(value) => {
             mobile_in_place(value, out)
         }
         _ => mask_into(value, out),

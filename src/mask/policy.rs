@@ -19,6 +19,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use super::generalize::To;
+use crate::classify::category::DefaultMask;
 use crate::error::{Error, Origin, Result, RuleDiagnostic};
 
 /// How one column is masked.
@@ -68,21 +69,20 @@ impl Method {
         )
     }
 
-    /// The default for a detected category under `auto: true`.
+    /// The default for a detected category under `auto: true` (the category's
+    /// [`DefaultMask`]; a keyed token for an id no detector has).
     pub fn default_for(category: &str) -> Method {
-        match category {
-            "cn_mobile" | "phone" | "email" | "bank_card" | "credit_card" | "iban"
-            | "person_name" | "license_plate" => Method::Partial {
+        let default = crate::classify::category::get(category)
+            .map_or(DefaultMask::Tokenize, |c| c.default_mask);
+        match default {
+            DefaultMask::Partial => Method::Partial {
                 keep_first: None,
                 keep_last: None,
             },
-            "postal_address" => Method::Generalize(To::City),
-            "date_of_birth" => Method::Generalize(To::Year),
-            "gender" | "age" | "ethnicity" | "religion" | "health" | "geolocation" => {
-                Method::Redact { with: None }
-            }
-            // Identifiers: a keyed token keeps joins working.
-            _ => Method::Tokenize {
+            DefaultMask::GeneralizeCity => Method::Generalize(To::City),
+            DefaultMask::GeneralizeYear => Method::Generalize(To::Year),
+            DefaultMask::Redact => Method::Redact { with: None },
+            DefaultMask::Tokenize => Method::Tokenize {
                 format_preserving: false,
             },
         }

@@ -1,16 +1,14 @@
 //! The dedupe report model (`steward dedupe --format json`, schema_version 1) and its
 //! renderers: a terminal summary and the `--explain` waterfall. Renderers only read the
-//! model. Record values never appear, only masked ones in `--explain`.
+//! model, which holds plain data: names, numbers and the figures dedupe computed
+//! (weights, probabilities), so rendering computes nothing. Record values never
+//! appear, only masked ones in `--explain`.
 
 use serde::Serialize;
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
 use super::model::Tool;
-use crate::dedupe::LinkMode;
-use crate::dedupe::block::Oversized;
-use crate::dedupe::compare::Kind;
-use crate::dedupe::model::Model;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DedupeReport {
@@ -20,7 +18,7 @@ pub struct DedupeReport {
     pub settings: Settings,
     pub summary: ClusterSummary,
     pub datasets: Vec<DatasetSummary>,
-    pub model: Model,
+    pub model: ModelSummary,
     /// Blocks larger than `max_block`, skipped: their pairs were not compared.
     pub oversized_blocks: Vec<Oversized>,
 }
@@ -43,7 +41,8 @@ pub struct InputRef {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Settings {
-    pub mode: LinkMode,
+    /// The link mode's id (`dedupe`, `link`, `link_and_dedupe`).
+    pub mode: String,
     pub threshold: f64,
     pub max_block: usize,
     pub fields: Vec<FieldSetting>,
@@ -53,9 +52,43 @@ pub struct Settings {
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldSetting {
     pub field: String,
-    pub kind: Kind,
+    /// The comparison kind's id (`name`, `phone`, ...).
+    pub kind: String,
     pub levels: Vec<String>,
     pub term_frequency: bool,
+}
+
+/// The trained Fellegi-Sunter parameters, as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelSummary {
+    /// Probability that two random allowed records are the same customer.
+    pub lambda: f64,
+    pub fields: Vec<FieldWeights>,
+    /// Candidate pairs the model was trained on.
+    pub trained_on_pairs: u64,
+    /// log2 odds of `lambda`.
+    #[serde(skip)]
+    pub prior_weight: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldWeights {
+    pub field: String,
+    /// Indexed by level; entry 0 (missing) is unused.
+    pub m: Vec<f64>,
+    pub u: Vec<f64>,
+    /// False when every blocking rule uses the field, so EM could not estimate `m`.
+    pub m_trained: bool,
+    /// log2 Bayes factor of an exact agreement, without term-frequency adjustment.
+    #[serde(skip)]
+    pub exact_weight: f64,
+}
+
+/// A block skipped because it was larger than `max_block`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Oversized {
+    pub rule: String,
+    pub records: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -85,6 +118,9 @@ pub struct Explain {
     pub a: String,
     pub b: String,
     pub prior_weight: f64,
+    /// The match probability of the prior alone.
+    #[serde(skip)]
+    pub prior_probability: f64,
     pub terms: Vec<ExplainTerm>,
     pub weight: f64,
     pub probability: f64,
@@ -104,6 +140,12 @@ pub struct ExplainTerm {
     /// Masked values of the two records.
     pub value_a: Option<String>,
     pub value_b: Option<String>,
+    /// The prior plus the weights of this and every earlier field.
+    #[serde(skip)]
+    pub cumulative_weight: f64,
+    /// The match probability at `cumulative_weight`.
+    #[serde(skip)]
+    pub cumulative_probability: f64,
 }
 
 pub fn json<T: Serialize>(v: &T) -> String {
@@ -159,10 +201,10 @@ pub fn render_table(r: &DedupeReport) -> String {
                 fs.field,
                 if fs.term_frequency { " (tf)" } else { "" }
             ),
-            fs.kind.name().to_string(),
+            fs.kind.clone(),
             format!("{m:.4}"),
             format!("{u:.2e}"),
-            format!("{:+.2}", fm.weight(1, None)),
+            format!("{:+.2}", fm.exact_weight),
             if fm.m_trained { "yes" } else { "no (default)" }.to_string(),
         ]);
     }
@@ -171,8 +213,7 @@ pub fn render_table(r: &DedupeReport) -> String {
     out.push_str(&format!("{f}\n"));
     out.push_str(&format!(
         "prior: lambda = {:.3e} (log2 odds {:+.2})\n",
-        r.model.lambda,
-        r.model.prior_weight()
+        r.model.lambda, r.model.prior_weight
     ));
     for o in &r.oversized_blocks {
         out.push_str(&format!(
@@ -197,7 +238,6 @@ pub fn render_explain(e: &Explain) -> String {
         "cumulative",
         "probability",
     ]);
-    let mut cum = e.prior_weight;
     t.push_record([
         "prior".to_string(),
         String::new(),
@@ -206,11 +246,10 @@ pub fn render_explain(e: &Explain) -> String {
         String::new(),
         format!("{:.3e}", e.prior_weight.exp2()),
         format!("{:+.2}", e.prior_weight),
-        format!("{cum:+.2}"),
-        format!("{:.6}", crate::dedupe::model::probability(cum)),
+        format!("{:+.2}", e.prior_weight),
+        format!("{:.6}", e.prior_probability),
     ]);
     for term in &e.terms {
-        cum += term.weight;
         let v = |x: &Option<String>| x.clone().unwrap_or_else(|| "∅".into());
         t.push_record([
             term.field.clone(),
@@ -228,8 +267,8 @@ pub fn render_explain(e: &Explain) -> String {
             term.u.map(|u| format!("{u:.2e}")).unwrap_or_default(),
             format!("{:.3}", term.bayes_factor),
             format!("{:+.2}", term.weight),
-            format!("{cum:+.2}"),
-            format!("{:.6}", crate::dedupe::model::probability(cum)),
+            format!("{:+.2}", term.cumulative_weight),
+            format!("{:.6}", term.cumulative_probability),
         ]);
     }
     let mut t = t.build();

@@ -10,6 +10,7 @@ mod assign;
 pub mod compliance;
 pub mod country;
 pub mod format;
+pub mod linkage;
 mod raw;
 
 pub(crate) use assign::assign;
@@ -113,9 +114,7 @@ pub struct BlockingKey {
     pub origin: Origin,
 }
 
-pub use crate::dedupe::LinkMode;
-pub use crate::dedupe::block::Transform;
-pub use crate::dedupe::compare::Kind as CompareKind;
+pub use linkage::{CompareKind, KINDS, LinkMode, TRANSFORMS, Transform};
 
 /// One check, before it is bound to a dataset's schema.
 #[derive(Debug, Clone, PartialEq)]
@@ -213,8 +212,6 @@ pub enum Bound {
 
 /// Validate `duplicates.fuzzy`, gathering every problem.
 fn fuzzy_spec(cx: &mut Ctx<'_>, raw: &Spanned<raw::RawFuzzy>) -> FuzzySpec {
-    use crate::dedupe::block::TRANSFORMS;
-    use crate::dedupe::compare::KINDS;
     let f = &raw.value;
     if f.compare.is_empty() {
         cx.error(

@@ -739,79 +739,92 @@ async fn scan_dataset(
     let mut level3 = vec!["*".to_string()];
     let mut level4 = vec!["*".to_string()];
 
-    let mut select = vec!["COUNT(*)".to_string()];
+    let mut select = Select::default();
+    let rows_at = select.push("COUNT(*)");
     let checks_all = bound.map(|b| b.checks.as_slice()).unwrap_or_default();
+    let mut check_outputs = Vec::with_capacity(checks_all.len());
     for (j, check) in checks_all.iter().enumerate() {
-        match &check.plan {
+        check_outputs.push(match &check.plan {
             Plan::Row { eval, fail, value } => {
                 let failing = format!("__steward_f{j}");
-                match eval {
+                let evaluated = match eval {
                     Some(e) => {
                         level3.push(format!("({e}) AS __steward_e{j}"));
                         level3.push(format!("({fail}) AS __steward_x{j}"));
                         level4.push(format!("__steward_e{j} AND __steward_x{j} AS {failing}"));
-                        select.push(format!("{}(__steward_e{j})", count_true::NAME));
+                        select.push(format!("{}(__steward_e{j})", count_true::NAME))
                     }
                     None => {
                         level3.push(format!("({fail}) AS {failing}"));
-                        select.push("COUNT(*)".into());
+                        select.push("COUNT(*)")
                     }
-                }
-                select.push(format!("{}({failing})", count_true::NAME));
+                };
+                let failed = select.push(format!("{}({failing})", count_true::NAME));
                 let sample_value = value
                     .as_deref()
                     .map(|v| format!("COALESCE({v}, '')"))
                     .unwrap_or_else(|| "''".into());
-                select.push(format!(
+                let samples = select.push(format!(
                     "{}(CASE WHEN {failing} THEN concat({key}, chr(31), {sample_value}) END, {n})",
                     sample::NAME
                 ));
+                CheckOutputs::Row {
+                    evaluated,
+                    failed,
+                    samples,
+                }
             }
-            Plan::Group { keys } => {
-                select.push(format!("{}({}, {n})", duplicates::NAME, keys.join(", ")));
-            }
-            Plan::Reference { .. } => {}
-        }
+            Plan::Group { keys } => CheckOutputs::Group {
+                duplicates: select.push(format!("{}({}, {n})", duplicates::NAME, keys.join(", "))),
+            },
+            Plan::Reference { .. } => CheckOutputs::Separate,
+        });
     }
-    let profile_start = select.len();
+    let mut profile_outputs = Vec::with_capacity(schema.fields().len());
     for (i, field) in schema.fields().iter().enumerate() {
         let c = ident(field.name());
         let t = field.data_type();
-        select.push(format!("COUNT({c})"));
-        if !opts.profile {
-            select.extend(["0", "0", "NULL", "NULL"].map(String::from));
+        let present = select.push(format!("COUNT({c})"));
+        let [empty, distinct, min, max] = if !opts.profile {
+            ["0", "0", "NULL", "NULL"].map(|e| select.push(e))
         } else if is_text(t) {
-            select.push(format!(
-                "{}({} = '')",
-                count_true::NAME,
-                ident(&compile::trimmed_alias(i))
-            ));
-            select.push(format!("approx_distinct({c})"));
-            select.push(format!("MIN(character_length({c}))"));
-            select.push(format!("MAX(character_length({c}))"));
+            [
+                format!(
+                    "{}({} = '')",
+                    count_true::NAME,
+                    ident(&compile::trimmed_alias(i))
+                ),
+                format!("approx_distinct({c})"),
+                format!("MIN(character_length({c}))"),
+                format!("MAX(character_length({c}))"),
+            ]
+            .map(|e| select.push(e))
         } else if t.is_numeric() || t.is_temporal() {
-            select.push("0".into());
-            select.push(if t.is_integer() || t.is_temporal() {
-                format!("approx_distinct({c})")
-            } else if t.is_floating() {
-                format!("approx_distinct({}(CAST({c} AS DOUBLE)))", float_bits::NAME)
-            } else {
-                format!("approx_distinct(CAST({c} AS VARCHAR))")
-            });
-            select.push(format!("CAST(MIN({c}) AS VARCHAR)"));
-            select.push(format!("CAST(MAX({c}) AS VARCHAR)"));
+            [
+                "0".to_string(),
+                if t.is_integer() || t.is_temporal() {
+                    format!("approx_distinct({c})")
+                } else if t.is_floating() {
+                    format!("approx_distinct({}(CAST({c} AS DOUBLE)))", float_bits::NAME)
+                } else {
+                    format!("approx_distinct(CAST({c} AS VARCHAR))")
+                },
+                format!("CAST(MIN({c}) AS VARCHAR)"),
+                format!("CAST(MAX({c}) AS VARCHAR)"),
+            ]
+            .map(|e| select.push(e))
         } else {
-            select.extend(["0", "0", "NULL", "NULL"].map(String::from));
-        }
+            ["0", "0", "NULL", "NULL"].map(|e| select.push(e))
+        };
         // For the classifier: a bounded sample of distinct values, and rows of minors.
         let sampled = is_text(t) || t.is_numeric() || t.is_temporal();
-        select.push(format!(
+        let values = select.push(format!(
             "{}({}, {})",
             distinct_sample::NAME,
             if sampled { c.as_str() } else { "NULL" },
             crate::classify::SAMPLE_VALUES
         ));
-        select.push(if opts.profile && (is_text(t) || t.is_temporal()) {
+        let minors = select.push(if opts.profile && (is_text(t) || t.is_temporal()) {
             format!(
                 "{}({c}, DATE '{}', DATE '{}')",
                 minors::NAME,
@@ -821,8 +834,18 @@ async fn scan_dataset(
         } else {
             "0".into()
         });
+        profile_outputs.push(ProfileOutputs {
+            present,
+            empty,
+            distinct,
+            min,
+            max,
+            values,
+            minors,
+        });
     }
     let aliased: Vec<String> = select
+        .0
         .iter()
         .enumerate()
         .map(|(j, e)| format!("{e} AS m{j}"))
@@ -836,15 +859,14 @@ async fn scan_dataset(
     let sql = format!("SELECT {}\nFROM {from}", aliased.join(",\n  "));
     let batches = collect(ctx, &sql).await?;
     let row = Row::first(&batches)?;
-    let rows = row.u64(0);
+    let rows = row.u64(rows_at);
 
     let columns: Vec<ColumnProfile> = schema
         .fields()
         .iter()
-        .enumerate()
-        .map(|(j, field)| {
-            let base = profile_start + j * PROFILE_WIDTH;
-            let class = classification(field.name(), &row.strings(base + 5), row.u64(base + 6));
+        .zip(&profile_outputs)
+        .map(|(field, at)| {
+            let class = classification(field.name(), &row.strings(at.values), row.u64(at.minors));
             // The smallest and largest value of a personal column (a birth date, a
             // mobile number read as an integer) are personal data: masked like samples.
             let category = class.category.clone();
@@ -854,11 +876,11 @@ async fn scan_dataset(
             };
             let text = is_text(field.data_type());
             let (min, max, min_len, max_len) = if text {
-                (None, None, row.opt_u64(base + 3), row.opt_u64(base + 4))
+                (None, None, row.opt_u64(at.min), row.opt_u64(at.max))
             } else {
                 (
-                    shown(row.opt_string(base + 3)),
-                    shown(row.opt_string(base + 4)),
+                    shown(row.opt_string(at.min)),
+                    shown(row.opt_string(at.max)),
                     None,
                     None,
                 )
@@ -866,9 +888,9 @@ async fn scan_dataset(
             ColumnProfile {
                 name: field.name().clone(),
                 data_type: field.data_type().to_string(),
-                nulls: rows.saturating_sub(row.u64(base)),
-                empty: row.u64(base + 1),
-                distinct: row.u64(base + 2),
+                nulls: rows.saturating_sub(row.u64(at.present)),
+                empty: row.u64(at.empty),
+                distinct: row.u64(at.distinct),
                 min,
                 max,
                 min_length: min_len,
@@ -885,15 +907,18 @@ async fn scan_dataset(
     };
 
     let mut checks = Vec::new();
-    let mut i = 1;
     let has_value = |c: &BoundCheck| matches!(c.plan, Plan::Row { value: Some(_), .. });
-    for check in checks_all {
-        match &check.plan {
-            Plan::Row { .. } => {
-                let evaluated = row.u64(i);
-                let failed = row.u64(i + 1);
+    for (check, at) in checks_all.iter().zip(&check_outputs) {
+        match *at {
+            CheckOutputs::Row {
+                evaluated,
+                failed,
+                samples,
+            } => {
+                let evaluated = row.u64(evaluated);
+                let failed = row.u64(failed);
                 let samples = row
-                    .strings(i + 2)
+                    .strings(samples)
                     .into_iter()
                     .map(|s| {
                         split_sample(
@@ -905,10 +930,9 @@ async fn scan_dataset(
                     })
                     .collect();
                 checks.push(result(check, evaluated, failed, samples, None));
-                i += 3;
             }
-            Plan::Group { .. } => {
-                let d = row.field(i);
+            CheckOutputs::Group { duplicates } => {
+                let d = row.field(duplicates);
                 let (groups, present_rows) = (d.u64(0), d.u64(1));
                 let samples = d
                     .strings(4)
@@ -931,9 +955,8 @@ async fn scan_dataset(
                     samples,
                     dups,
                 ));
-                i += 1;
             }
-            Plan::Reference { .. } => {}
+            CheckOutputs::Separate => {}
         }
     }
 
@@ -991,8 +1014,48 @@ async fn scan_dataset(
     })
 }
 
-/// Per column in the aggregate: count, blanks, distinct, min, max, value sample, minors.
-const PROFILE_WIDTH: usize = 7;
+/// The select list of a dataset's one aggregate; [`Select::push`] gives an expression's
+/// output index, which the decoding reads back by name.
+#[derive(Default)]
+struct Select(Vec<String>);
+
+impl Select {
+    fn push(&mut self, expr: impl Into<String>) -> usize {
+        self.0.push(expr.into());
+        self.0.len() - 1
+    }
+}
+
+/// Where a check's figures are in the aggregate's output.
+#[derive(Clone, Copy)]
+enum CheckOutputs {
+    /// A row-level check: rows evaluated, rows failed, the failing-row sample.
+    Row {
+        evaluated: usize,
+        failed: usize,
+        samples: usize,
+    },
+    /// A `unique` check: the duplicate-key summary (one struct).
+    Group { duplicates: usize },
+    /// A reference check, computed by a query of its own.
+    Separate,
+}
+
+/// Where a column's profile is in the aggregate's output.
+struct ProfileOutputs {
+    /// Non-null values.
+    present: usize,
+    /// Blank text values.
+    empty: usize,
+    distinct: usize,
+    /// Shortest and longest text (in characters), or smallest and largest value.
+    min: usize,
+    max: usize,
+    /// The classifier's bounded sample of distinct values.
+    values: usize,
+    /// Rows whose birth date (or resident ID's) makes the person under 14.
+    minors: usize,
+}
 
 /// Birth dates after this day make a person under 14 at `as_of`.
 fn minors_after(as_of: NaiveDate) -> NaiveDate {
@@ -1004,19 +1067,19 @@ fn minors_after(as_of: NaiveDate) -> NaiveDate {
 /// The classifier's verdict on one column, in the report's terms.
 fn classification(name: &str, values: &[String], minors: u64) -> Classification {
     let f = crate::classify::classify_column(name, values);
-    let category = f.category;
+    let category = f.category.and_then(crate::classify::category::get);
     Classification {
-        category: category.map(String::from),
+        category: f.category.map(String::from),
         confidence: f.confidence,
-        pipl_sensitive: category.is_some_and(crate::classify::pipl_sensitive),
-        gdpr_special: category.is_some_and(crate::classify::gdpr_special),
+        pipl_sensitive: category.is_some_and(|c| c.pipl_sensitive),
+        gdpr_special: category.is_some_and(|c| c.gdpr_special),
         evidence: crate::report::Evidence {
             header_hit: f.header_hit.map(String::from),
             values_checked: f.values_checked,
             values_matched: f.values_matched,
             validator: f.validator.map(String::from),
         },
-        minors: matches!(category, Some("cn_resident_id" | "date_of_birth")).then_some(minors),
+        minors: category.is_some_and(|c| c.minors).then_some(minors),
         protection: crate::report::Protection::of_values(values),
     }
 }

@@ -77,7 +77,7 @@ fn pii_category(s: &str) -> Option<Cow<'_, str>> {
         .iter()
         .filter(|d| d.alone.is_some() && (d.check)(s) == crate::classify::Match::Strong)
         .max_by_key(|d| d.specificity)
-        .map(|d| Cow::Borrowed(d.category))
+        .map(|d| Cow::Borrowed(d.category.id))
 }
 
 fn id_key(s: &str) -> Option<Cow<'_, str>> {

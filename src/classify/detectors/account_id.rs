@@ -4,9 +4,21 @@
 //! it says nothing by itself. Weak: 4-64 letters, digits, `-` or `_`, at least one digit.
 
 use super::{Detector, Match, weak_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "account_id",
+    category: Category {
+        id: "account_id",
+        pipl_sensitive: false,
+        gdpr_special: false,
+        gbt_group: "sensitive",
+        default_mask: DefaultMask::Tokenize,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "identifier token (4-64 characters with a digit)",
     headers: &[
         "客户编号",

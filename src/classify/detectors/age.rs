@@ -3,9 +3,21 @@
 //! Weak: an integer from 0 to 130, optionally followed by 岁.
 
 use super::{Detector, Match, weak_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "age",
+    category: Category {
+        id: "age",
+        pipl_sensitive: false,
+        gdpr_special: false,
+        gbt_group: "sensitive",
+        default_mask: DefaultMask::Redact,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "integer 0-130",
     headers: &["年龄", "岁数", "nl", "age", "ageyears"],
     check,

@@ -5,9 +5,21 @@
 //! mainland debit cards carry other prefixes), only with a bank-card header.
 
 use super::{Detector, Match, digits_only};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "bank_card",
+    category: Category {
+        id: "bank_card",
+        pipl_sensitive: true,
+        gdpr_special: false,
+        gbt_group: "financial account",
+        default_mask: DefaultMask::Partial,
+        partial: PartialShape::Ends { first: 0, last: 4 },
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Format { duplicates: false },
+    },
     validator: "UnionPay 62 prefix, 16-19 digits, Luhn",
     headers: &[
         "银行卡",

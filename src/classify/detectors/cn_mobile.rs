@@ -6,9 +6,21 @@
 //! outside those ranges does not match.
 
 use super::{Detector, Match, strong_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "cn_mobile",
+    category: Category {
+        id: "cn_mobile",
+        pipl_sensitive: false,
+        gdpr_special: false,
+        gbt_group: "sensitive",
+        default_mask: DefaultMask::Partial,
+        partial: PartialShape::CanonicalMobile,
+        sample: SampleShape::Mobile,
+        token: TokenInput::CanonicalMobile,
+        minors: false,
+        suggest: Suggest::Format { duplicates: true },
+    },
     validator: "libphonenumber mobile ranges, 11 digits in any written form",
     headers: &[
         "手机",

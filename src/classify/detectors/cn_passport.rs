@@ -5,9 +5,21 @@
 //! match: the letter must be E or G.
 
 use super::{Detector, Match, is_doc_letter, strong_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "cn_passport",
+    category: Category {
+        id: "cn_passport",
+        pipl_sensitive: true,
+        gdpr_special: false,
+        gbt_group: "identity document",
+        default_mask: DefaultMask::Tokenize,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "PRC passport number format (E/G + 8 digits, E + letter + 7 digits)",
     headers: super::passport::HEADERS,
     check,

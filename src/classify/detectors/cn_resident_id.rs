@@ -6,9 +6,21 @@
 //! the rate needed.
 
 use super::{Detector, Match, strong_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "cn_resident_id",
+    category: Category {
+        id: "cn_resident_id",
+        pipl_sensitive: true,
+        gdpr_special: false,
+        gbt_group: "identity document",
+        default_mask: DefaultMask::Tokenize,
+        partial: PartialShape::Ends { first: 6, last: 4 },
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: true,
+        suggest: Suggest::Format { duplicates: true },
+    },
     validator: "GB 11643 check character + birth date + province code",
     headers: &[
         "身份证",

@@ -2,9 +2,21 @@
 //! their mod-31 check character (`cn_uscc_valid`).
 
 use super::{Detector, Match, strong_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "cn_uscc",
+    category: Category {
+        id: "cn_uscc",
+        pipl_sensitive: false,
+        gdpr_special: false,
+        gbt_group: "sensitive",
+        default_mask: DefaultMask::Tokenize,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Format { duplicates: false },
+    },
     validator: "GB 32100 mod-31 check character",
     headers: &[
         "统一社会信用代码",

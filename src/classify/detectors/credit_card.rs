@@ -5,9 +5,21 @@
 //! (16), JCB 3528-3589 (16), Diners 36/38/300-305 (14). UnionPay (62) is `bank_card`.
 
 use super::{Detector, Match, digits_only, strong_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "credit_card",
+    category: Category {
+        id: "credit_card",
+        pipl_sensitive: true,
+        gdpr_special: false,
+        gbt_group: "financial account",
+        default_mask: DefaultMask::Partial,
+        partial: PartialShape::Ends { first: 0, last: 4 },
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "issuer prefix and length (IIN) + Luhn",
     headers: &[
         "信用卡",

@@ -4,9 +4,21 @@
 //! optionally followed by a midnight time) with a year from 1900 to 2100.
 
 use super::{Detector, Match, weak_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "date_of_birth",
+    category: Category {
+        id: "date_of_birth",
+        pipl_sensitive: false,
+        gdpr_special: false,
+        gbt_group: "minors' data",
+        default_mask: DefaultMask::GeneralizeYear,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::BirthYear,
+        token: TokenInput::AsWritten,
+        minors: true,
+        suggest: Suggest::Date,
+    },
     validator: "calendar date, years 1900-2100",
     headers: &[
         "出生日期",

@@ -4,9 +4,21 @@
 //! (`8-4-4-4-12` hex), a MAC address, or a 16-hex-digit Android ID.
 
 use super::{Detector, Match, weak_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "device_id",
+    category: Category {
+        id: "device_id",
+        pipl_sensitive: false,
+        gdpr_special: false,
+        gbt_group: "sensitive",
+        default_mask: DefaultMask::Tokenize,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "IMEI (Luhn), UUID/IDFA, MAC, Android ID formats",
     headers: &[
         "设备号",

@@ -2,9 +2,21 @@
 //! alphabetic TLD: `email_valid`).
 
 use super::{Detector, Match, strong_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "email",
+    category: Category {
+        id: "email",
+        pipl_sensitive: false,
+        gdpr_special: false,
+        gbt_group: "sensitive",
+        default_mask: DefaultMask::Partial,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Format { duplicates: false },
+    },
     validator: "RFC 5321 address syntax",
     headers: &[
         "邮箱",

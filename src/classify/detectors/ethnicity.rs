@@ -3,9 +3,21 @@
 //! Strong: a group name with 族 (`汉族`, `维吾尔族`); weak: the bare name (`汉`).
 
 use super::{Detector, Match};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "ethnicity",
+    category: Category {
+        id: "ethnicity",
+        pipl_sensitive: true,
+        gdpr_special: true,
+        gbt_group: "special category",
+        default_mask: DefaultMask::Redact,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "56 ethnic groups vocabulary",
     headers: &[
         "民族",

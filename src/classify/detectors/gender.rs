@@ -4,9 +4,21 @@
 //! unknown, other.
 
 use super::{Detector, Match};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "gender",
+    category: Category {
+        id: "gender",
+        pipl_sensitive: false,
+        gdpr_special: false,
+        gbt_group: "sensitive",
+        default_mask: DefaultMask::Redact,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Allowed(&["男", "女", "M", "F"]),
+    },
     validator: "gender vocabulary (男/女, male/female, M/F)",
     headers: &["性别", "xb", "gender", "sex"],
     check,

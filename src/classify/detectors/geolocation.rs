@@ -5,9 +5,21 @@
 //! separate `lat` / `lng` columns (header-led; amounts have 2 decimals).
 
 use super::{Detector, Match, weak_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "geolocation",
+    category: Category {
+        id: "geolocation",
+        pipl_sensitive: true,
+        gdpr_special: false,
+        gbt_group: "precise location",
+        default_mask: DefaultMask::Redact,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "coordinate pair in range, 3+ decimals",
     headers: &[
         "经纬度",

@@ -4,9 +4,21 @@
 //! a health status answer (健康, 良好, 正常, 无, healthy, none).
 
 use super::{Detector, Match, weak_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "health",
+    category: Category {
+        id: "health",
+        pipl_sensitive: true,
+        gdpr_special: true,
+        gbt_group: "health",
+        default_mask: DefaultMask::Redact,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "condition / health status vocabulary",
     headers: &[
         "健康",

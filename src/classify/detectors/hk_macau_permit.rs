@@ -5,9 +5,21 @@
 //! Weak: `C` or `W` and 8 digits, `C` + letter + 7 digits, or `H`/`M` + 8 or 10 digits.
 
 use super::{Detector, Match, is_doc_letter, weak_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "hk_macau_permit",
+    category: Category {
+        id: "hk_macau_permit",
+        pipl_sensitive: true,
+        gdpr_special: false,
+        gbt_group: "identity document",
+        default_mask: DefaultMask::Tokenize,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "permit number format (C/W + 8, C + letter + 7, H/M + 8 or 10)",
     headers: &[
         "港澳通行证",

@@ -2,9 +2,21 @@
 //! check digits.
 
 use super::{Detector, Match, strong_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "iban",
+    category: Category {
+        id: "iban",
+        pipl_sensitive: true,
+        gdpr_special: false,
+        gbt_group: "financial account",
+        default_mask: DefaultMask::Partial,
+        partial: PartialShape::Ends { first: 0, last: 4 },
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "ISO 13616 mod-97 check digits",
     headers: &["iban", "ibanno", "bankaccount", "accountnumber"],
     check,

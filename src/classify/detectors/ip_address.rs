@@ -2,9 +2,21 @@
 //! `999.1.1.1` and `1.2.3` do not match).
 
 use super::{Detector, Match, strong_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "ip_address",
+    category: Category {
+        id: "ip_address",
+        pipl_sensitive: false,
+        gdpr_special: false,
+        gbt_group: "sensitive",
+        default_mask: DefaultMask::Tokenize,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "IPv4 / IPv6 address syntax",
     headers: &[
         "ip地址",

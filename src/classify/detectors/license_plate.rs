@@ -4,9 +4,21 @@
 //! letters/digits (6 for new-energy plates), optionally ending in 挂/学/警/港/澳.
 
 use super::{Detector, Match, is_doc_letter, strong_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "license_plate",
+    category: Category {
+        id: "license_plate",
+        pipl_sensitive: false,
+        gdpr_special: false,
+        gbt_group: "sensitive",
+        default_mask: DefaultMask::Partial,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "mainland plate format (province + letter + 5-6 characters)",
     headers: &[
         "车牌",

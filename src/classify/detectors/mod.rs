@@ -47,8 +47,8 @@ pub enum Match {
 /// A category's detector.
 #[derive(Debug)]
 pub struct Detector {
-    /// Stable category id (design.md).
-    pub category: &'static str,
+    /// The category: its stable id (design.md) and every property of it.
+    pub category: crate::classify::category::Category,
     /// What the value check does, shown as evidence.
     pub validator: &'static str,
     /// Header keywords, normalised.

@@ -4,6 +4,7 @@
 //! passport number. Passport formats differ by country, so values alone never decide.
 
 use super::{Detector, Match, weak_if};
+use crate::classify::category::*;
 
 /// Passport headers, shared with `cn_passport`.
 pub(super) const HEADERS: &[&str] = &[
@@ -20,7 +21,18 @@ pub(super) const HEADERS: &[&str] = &[
 ];
 
 pub const DETECTOR: Detector = Detector {
-    category: "passport",
+    category: Category {
+        id: "passport",
+        pipl_sensitive: true,
+        gdpr_special: false,
+        gbt_group: "identity document",
+        default_mask: DefaultMask::Tokenize,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "6-9 letters/digits with a digit (ICAO 9303 document number)",
     headers: HEADERS,
     check,

@@ -7,9 +7,21 @@
 //! `Mary Smith`): city and product names look the same, so they need a name header.
 
 use super::{Detector, Match};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "person_name",
+    category: Category {
+        id: "person_name",
+        pipl_sensitive: false,
+        gdpr_special: false,
+        gbt_group: "sensitive",
+        default_mask: DefaultMask::Partial,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::NameInitial,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "Chinese surname + 1-3 characters, or capitalised Latin words",
     headers: &[
         "姓名",

@@ -8,9 +8,21 @@
 //! counts is not classified.
 
 use super::{Detector, Match, strong_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "phone",
+    category: Category {
+        id: "phone",
+        pipl_sensitive: false,
+        gdpr_special: false,
+        gbt_group: "sensitive",
+        default_mask: DefaultMask::Partial,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "landline with area code or E.164",
     headers: &[
         "电话",

@@ -5,9 +5,21 @@
 //! house number and a street word (`12 Baker Street`, `5 Main St`).
 
 use super::{Detector, Match, strong_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "postal_address",
+    category: Category {
+        id: "postal_address",
+        pipl_sensitive: false,
+        gdpr_special: false,
+        gbt_group: "sensitive",
+        default_mask: DefaultMask::GeneralizeCity,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Address,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "two or more address markers (province/city/district/road/number)",
     headers: &[
         "地址",

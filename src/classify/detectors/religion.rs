@@ -4,9 +4,21 @@
 //! English names and "none" answers (无, 无宗教信仰, none), which need a header.
 
 use super::{Detector, Match};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "religion",
+    category: Category {
+        id: "religion",
+        pipl_sensitive: true,
+        gdpr_special: true,
+        gbt_group: "special category",
+        default_mask: DefaultMask::Redact,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "religion vocabulary",
     headers: &[
         "宗教",

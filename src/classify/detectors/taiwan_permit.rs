@@ -3,9 +3,21 @@
 //! (`L`/`T` + 8 digits). Header-led: 8 digits alone are too common.
 
 use super::{Detector, Match, weak_if};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "taiwan_permit",
+    category: Category {
+        id: "taiwan_permit",
+        pipl_sensitive: true,
+        gdpr_special: false,
+        gbt_group: "identity document",
+        default_mask: DefaultMask::Tokenize,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "permit number format (8 digits, 10 digits [+letter], L/T + 8 digits)",
     headers: &[
         "台胞证",

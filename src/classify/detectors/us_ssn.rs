@@ -4,9 +4,21 @@
 //! than 00 and a serial other than 0000. Weak: the same 9 digits without dashes.
 
 use super::{Detector, Match};
+use crate::classify::category::*;
 
 pub const DETECTOR: Detector = Detector {
-    category: "us_ssn",
+    category: Category {
+        id: "us_ssn",
+        pipl_sensitive: true,
+        gdpr_special: false,
+        gbt_group: "identity document",
+        default_mask: DefaultMask::Tokenize,
+        partial: PartialShape::AsSample,
+        sample: SampleShape::Generic,
+        token: TokenInput::AsWritten,
+        minors: false,
+        suggest: Suggest::Nothing,
+    },
     validator: "SSA number ranges (area, group, serial)",
     headers: &[
         "ssn",

@@ -15,42 +15,7 @@ mod text;
 
 use crate::classify::header::Header;
 
-/// How a field is compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// Personal names: exact, same pinyin (Han), Jaro-Winkler bands.
-    Name,
-    /// Free text: exact, Jaro-Winkler bands.
-    Text,
-    /// Phone numbers: `validate::phone::phone_key`; exact, last 8, one edit.
-    Phone,
-    /// Document numbers and other identifiers: exact, one edit, two edits.
-    Identifier,
-    /// E-mail addresses: exact, same local part, Jaro-Winkler.
-    Email,
-    /// Dates: exact, one edit or day/month swapped, two edits.
-    Date,
-    /// Postal addresses: exact, containment (a shortened address), Jaro-Winkler bands.
-    Address,
-    /// Short codes (postcodes, house numbers): exact, one edit.
-    Code,
-    /// Exact or different.
-    Exact,
-}
-
-/// Every kind, in documentation order.
-pub const KINDS: [Kind; 9] = [
-    Kind::Name,
-    Kind::Text,
-    Kind::Phone,
-    Kind::Identifier,
-    Kind::Email,
-    Kind::Date,
-    Kind::Address,
-    Kind::Code,
-    Kind::Exact,
-];
+pub use crate::rules::{CompareKind as Kind, KINDS};
 
 /// A normalised field value of one record: the value and, for names, its pinyin.
 #[derive(Debug, Clone, Copy)]
@@ -60,41 +25,6 @@ pub struct Value<'a> {
 }
 
 impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Name => "name",
-            Kind::Text => "text",
-            Kind::Phone => "phone",
-            Kind::Identifier => "identifier",
-            Kind::Email => "email",
-            Kind::Date => "date",
-            Kind::Address => "address",
-            Kind::Code => "code",
-            Kind::Exact => "exact",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        KINDS.iter().copied().find(|k| k.name() == s)
-    }
-
-    /// One line for `steward rules list`.
-    pub fn summary(self) -> &'static str {
-        match self {
-            Kind::Name => "personal names; Han names also compared as toneless pinyin",
-            Kind::Text => "free text, lowercase with spaces collapsed",
-            Kind::Phone => {
-                "phone numbers as one key from any written form: a mobile's 11 digits, a landline with its area code (docs/phones.md)"
-            }
-            Kind::Identifier => "document numbers and ids, upper-case alphanumerics",
-            Kind::Email => "e-mail addresses, lowercase",
-            Kind::Date => "dates as YYYYMMDD from common written forms",
-            Kind::Address => "postal addresses without punctuation and 省/市/区 markers",
-            Kind::Code => "short codes such as postcodes and house numbers",
-            Kind::Exact => "any value, exact agreement only",
-        }
-    }
-
     /// Labels of levels 1.. (level 0 is "missing").
     pub fn levels(self) -> &'static [&'static str] {
         match self {

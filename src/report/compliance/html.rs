@@ -3,24 +3,9 @@
 //! image, link or stylesheet from anywhere else. Every value from data, rule files or
 //! paths goes through [`esc`]. Reads only the model.
 
+use super::escape::esc;
 use super::{ComplianceReport, ObligationStatus, svg};
 use crate::report::{Dimension, fmt_score};
-
-/// Escape text for HTML element content and quoted attributes.
-pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn opt(s: &Option<String>) -> String {
     s.as_deref().map(esc).unwrap_or_else(|| "—".into())

@@ -2,7 +2,7 @@
 //! trend line. Pure string building from numbers; labels are escaped by the caller's
 //! `esc`. No script, no external reference.
 
-use super::html::esc;
+use super::escape::esc;
 
 /// The colour of a score: green from 95, amber from 85, red below.
 pub(super) fn score_class(score: Option<f64>) -> &'static str {

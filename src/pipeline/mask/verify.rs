@@ -1,7 +1,7 @@
 //! Verification of `mask`'s output in the same pass that writes it.
 //!
 //! The classifier decides a column from its header and a bottom-k sample of its distinct
-//! values (`scan::distinct_sample`: the `SAMPLE_VALUES` values with the smallest fixed
+//! values (`engine::distinct_sample`: the `SAMPLE_VALUES` values with the smallest fixed
 //! hashes). [`Sample`] is that same sketch (same hash, same seed, same `k`), fed with the
 //! masked values as they are written, so a masked column is classified exactly as a
 //! scan of the output file would classify it, without reading the file back. A column
@@ -9,11 +9,10 @@
 //! which planning already computed.
 
 use std::collections::BTreeMap;
-use std::hash::BuildHasher;
 
-/// The seed of `scan::distinct_sample`'s hash; the two must agree so that a sample of
-/// the output equals the one a scan of the output file would take.
-const SEED: u64 = 0x0053_5445_5741_5244;
+/// `engine::distinct_sample`'s hash: the two must agree so that a sample of the output
+/// equals the one a scan of the output file would take.
+use crate::engine::distinct_sample::hash;
 
 /// A bottom-k sample of the distinct values of one column.
 #[derive(Debug, Clone)]
@@ -43,7 +42,7 @@ impl Sample {
 
     #[inline]
     pub fn offer(&mut self, v: &str) {
-        let h = foldhash::fast::FixedState::with_seed(SEED).hash_one(v);
+        let h = hash(v);
         self.offer_hashed(h, v);
     }
 
@@ -109,15 +108,7 @@ mod tests {
         assert_eq!(a.len(), 50);
         assert_eq!(a, b);
         assert_eq!(a, c);
-        let mut all: Vec<(u64, &String)> = values
-            .iter()
-            .map(|v| {
-                (
-                    foldhash::fast::FixedState::with_seed(SEED).hash_one(v.as_str()),
-                    v,
-                )
-            })
-            .collect();
+        let mut all: Vec<(u64, &String)> = values.iter().map(|v| (hash(v.as_str()), v)).collect();
         all.sort();
         all.dedup();
         let mut expect: Vec<String> = all[..50].iter().map(|(_, v)| (*v).clone()).collect();

@@ -35,10 +35,10 @@ use datafusion::parquet::errors::{ParquetError, Result as ParquetResult};
 use datafusion::parquet::file::metadata::PageIndexPolicy;
 use datafusion::parquet::schema::types::{SchemaDescriptor, Type, TypePtr};
 
-use super::pipeline::Masker;
-use super::policy::Method;
+use super::masker::Masker;
 use super::verify::Sample;
 use crate::error::{Error, Result};
+use crate::mask::policy::Method;
 use crate::source::{Input, InputFormat};
 
 /// Rows per decoded batch (DataFusion's batch size, so the per-batch caches of the
@@ -241,7 +241,7 @@ pub(super) async fn mask(
         .map_err(Error::internal)?;
     let out_descr = SchemaDescriptor::new(Arc::new(root));
 
-    let props = super::pipeline::parquet_properties(metadata, &out_schema, methods);
+    let props = super::sink::parquet_properties(metadata, &out_schema, methods);
     let tmp = crate::output::temp_beside(output)?;
     let writer = ArrowWriter::try_new_with_options(
         tmp,
@@ -369,7 +369,7 @@ pub(super) async fn mask(
 
 #[cfg(test)]
 mod tests {
-    use super::super::pipeline::{self, MaskOptions};
+    use super::super::{self as pipeline, MaskOptions};
     use datafusion::arrow::array::{Array, RecordBatch};
     use datafusion::arrow::compute::concat_batches;
     use datafusion::parquet::file::reader::{FileReader, SerializedFileReader};

@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod compliance;
 pub mod dedupe;
 pub mod engine;
+pub mod entry;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzz_targets;

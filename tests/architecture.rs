@@ -18,6 +18,8 @@ use std::path::Path;
 const LAYERS: &[&[&str]] = &[
     // Foundations: errors, signals and limits, atomic output files.
     &["error"],
+    // The one registry idiom: what every registered id says about itself.
+    &["entry"],
     &["interrupt"],
     &["output"],
     // Pure validators and normalisers of values (phones, ...): no other module.

@@ -61,7 +61,59 @@ pub enum EvidenceKind {
     SpecialCategories,
 }
 
+/// Every evidence kind, in documentation order.
+pub const EVIDENCE_KINDS: [EvidenceKind; 12] = [
+    EvidenceKind::UndeclaredColumns,
+    EvidenceKind::QualityScore,
+    EvidenceKind::Retention,
+    EvidenceKind::SensitivePresent,
+    EvidenceKind::MinorsPresent,
+    EvidenceKind::SensitiveUnprotected,
+    EvidenceKind::IdentifiersUnprotected,
+    EvidenceKind::CrossBorder,
+    EvidenceKind::AuditHistory,
+    EvidenceKind::ImpactAssessment,
+    EvidenceKind::Inventory,
+    EvidenceKind::SpecialCategories,
+];
+
 impl EvidenceKind {
+    /// What the evidence looks at, for `steward rules list`.
+    pub fn summary(self) -> &'static str {
+        match self {
+            EvidenceKind::UndeclaredColumns => {
+                "personal columns not in `compliance.declared_columns`"
+            }
+            EvidenceKind::QualityScore => "quality scores against the gate",
+            EvidenceKind::Retention => "records older than the declared retention period",
+            EvidenceKind::SensitivePresent => "PIPL Art. 28 sensitive columns",
+            EvidenceKind::MinorsPresent => "records of children under 14",
+            EvidenceKind::SensitiveUnprotected => "sensitive columns in clear",
+            EvidenceKind::IdentifiersUnprotected => "identifiers and special categories in clear",
+            EvidenceKind::CrossBorder => {
+                "the declared destination against the regime's territory and thresholds"
+            }
+            EvidenceKind::AuditHistory => "earlier runs in the history and the audit log's chain",
+            EvidenceKind::ImpactAssessment => "triggers of an impact assessment",
+            EvidenceKind::Inventory => {
+                "the personal-data inventory and the controller's declarations"
+            }
+            EvidenceKind::SpecialCategories => "GDPR Art. 9 special categories",
+        }
+    }
+
+    /// Its entry in `steward rules list`.
+    pub fn entry(self) -> crate::entry::Entry {
+        crate::entry::Entry {
+            kind: crate::entry::Kind::Evidence,
+            id: self.as_str().to_string(),
+            summary: self.summary().to_string(),
+            doc: "src/compliance/evidence.rs".into(),
+            status: crate::entry::Status::Stable,
+            since: "0.1.0",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             EvidenceKind::UndeclaredColumns => "undeclared_columns",

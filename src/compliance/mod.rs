@@ -29,7 +29,10 @@ pub use catalogue::Regime;
 pub struct SidecarColumn {
     pub column: String,
     pub category: Option<String>,
+    /// The method as shown (`tokenize (format-preserving)`).
     pub method: String,
+    /// The method's stable id (`tokenize`).
+    pub method_id: String,
 }
 
 /// The mask sidecar next to a dataset's input, if there is one.
@@ -64,6 +67,11 @@ pub fn read_sidecar(input: &Path, dataset: &str) -> Result<Option<Sidecar>> {
                 column: c["column"].as_str()?.to_string(),
                 category: c["category"].as_str().map(String::from),
                 method: c["method"].as_str()?.to_string(),
+                // Sidecars written before `method_id`: the shown name's first word.
+                method_id: match c["method_id"].as_str() {
+                    Some(id) => id.to_string(),
+                    None => c["method"].as_str()?.split(' ').next()?.to_string(),
+                },
             })
         })
         .collect();
@@ -220,12 +228,13 @@ fn check_declared_columns(scan: &Report, rules: &RuleSet) -> Result<()> {
     }
 }
 
-fn protection_from_method(method: &str) -> ProtectionState {
-    match method {
-        m if m.starts_with("encrypt") => ProtectionState::Encrypted,
-        m if m.starts_with("tokenize") => ProtectionState::Tokenized,
-        m if m.starts_with("partial") || m.starts_with("redact") => ProtectionState::Masked,
-        m if m.starts_with("generalize") || m.starts_with("shift") => ProtectionState::Generalized,
+/// The protection a mask method (by its stable id) gives a column.
+fn protection_from_method(method_id: &str) -> ProtectionState {
+    match method_id {
+        "encrypt" => ProtectionState::Encrypted,
+        "tokenize" => ProtectionState::Tokenized,
+        "partial" | "redact" => ProtectionState::Masked,
+        "generalize" | "shift" => ProtectionState::Generalized,
         _ => ProtectionState::Clear,
     }
 }
@@ -240,7 +249,7 @@ fn inventory(scan: &Report, rules: &RuleSet, sidecars: &[Sidecar]) -> Vec<Invent
             let class = c.classification.as_ref();
             let from_sidecar = sidecar
                 .and_then(|s| s.columns.iter().find(|sc| sc.column == c.name))
-                .filter(|sc| protection_from_method(&sc.method).protected());
+                .filter(|sc| protection_from_method(&sc.method_id).protected());
             let Some(category) = class
                 .and_then(|k| k.category.clone())
                 .or_else(|| from_sidecar.and_then(|sc| sc.category.clone()))
@@ -258,7 +267,7 @@ fn inventory(scan: &Report, rules: &RuleSet, sidecars: &[Sidecar]) -> Vec<Invent
                 class.and_then(|k| k.protection.as_ref()),
             ) {
                 (Some(sc), _) => (
-                    protection_from_method(&sc.method),
+                    protection_from_method(&sc.method_id),
                     format!("mask sidecar: method {}", sc.method),
                 ),
                 (None, Some(p)) => {
@@ -562,6 +571,7 @@ mod tests {
                 column: "health_note".into(),
                 category: Some("health".into()),
                 method: "tokenize".into(),
+                method_id: "tokenize".into(),
             }],
         };
         let r = run(&scan(10, Some(encrypted)), &rules("CN"), &[sidecar]);

@@ -20,6 +20,7 @@ use serde::Deserialize;
 
 use super::generalize::To;
 use crate::classify::category::DefaultMask;
+use crate::entry::{Entry, Kind, Status};
 use crate::error::{Error, Origin, Result, RuleDiagnostic};
 
 /// How one column is masked.
@@ -47,6 +48,20 @@ pub enum Method {
 }
 
 impl Method {
+    /// The stable id ([`METHODS`]), without options.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Method::Keep => "keep",
+            Method::Partial { .. } => "partial",
+            Method::Redact { .. } => "redact",
+            Method::Tokenize { .. } => "tokenize",
+            Method::Encrypt => "encrypt",
+            Method::Generalize(_) => "generalize",
+            Method::Shift { .. } => "shift",
+        }
+    }
+
+    /// The id with its options, as `mask` shows it (`tokenize (format-preserving)`).
     pub fn name(&self) -> String {
         match self {
             Method::Keep => "keep".into(),
@@ -128,14 +143,67 @@ struct RawFull {
     by: Option<String>,
 }
 
-const METHODS: [&str; 7] = [
-    "keep",
-    "partial",
-    "redact",
-    "tokenize",
-    "encrypt",
-    "generalize",
-    "shift",
+/// One mask method a policy can name: its stable id (also stored in the mask sidecar
+/// as `method_id`, which the compliance report reads) and what it does.
+#[derive(Debug, Clone, Copy)]
+pub struct MethodInfo {
+    pub id: &'static str,
+    pub summary: &'static str,
+    /// The module that implements and documents it.
+    pub doc: &'static str,
+}
+
+impl MethodInfo {
+    /// Its entry in `steward rules list`.
+    pub fn entry(&self) -> Entry {
+        Entry {
+            kind: Kind::MaskMethod,
+            id: self.id.to_string(),
+            summary: self.summary.to_string(),
+            doc: self.doc.to_string(),
+            status: Status::Stable,
+            since: "0.1.0",
+        }
+    }
+}
+
+/// Every mask method, in documentation order.
+pub const METHODS: [MethodInfo; 7] = [
+    MethodInfo {
+        id: "keep",
+        summary: "the value as it was, even under `auto: true`",
+        doc: "src/mask/policy.rs",
+    },
+    MethodInfo {
+        id: "partial",
+        summary: "keep a few characters at the ends (`keep_first`, `keep_last`; by default as the category's shape), the rest `*`",
+        doc: "src/mask/partial.rs",
+    },
+    MethodInfo {
+        id: "redact",
+        summary: "null, or the text given with `with`",
+        doc: "src/mask/policy.rs",
+    },
+    MethodInfo {
+        id: "tokenize",
+        summary: "keyed HMAC-SHA256 token, equal values give equal tokens (`format_preserving: true` keeps length and character classes)",
+        doc: "src/mask/tokenize.rs",
+    },
+    MethodInfo {
+        id: "encrypt",
+        summary: "AES-256-GCM, reversible with `steward unmask` and the key",
+        doc: "src/mask/encrypt.rs",
+    },
+    MethodInfo {
+        id: "generalize",
+        summary: "a coarser value (`to`: year, decade, city, province, region_birth_year, range:N)",
+        doc: "src/mask/generalize.rs",
+    },
+    MethodInfo {
+        id: "shift",
+        summary: "dates moved by a keyed per-record offset of up to `days` (`by`: the record's column)",
+        doc: "src/mask/shift.rs",
+    },
 ];
 
 pub fn load(path: &Path) -> Result<Policy> {
@@ -230,9 +298,9 @@ pub fn load(path: &Path) -> Result<Policy> {
                     origin: at.clone(),
                     message: format!(
                         "unknown method '{other}'; expected one of {}",
-                        METHODS.join(", ")
+                        METHODS.map(|m| m.id).join(", ")
                     ),
-                    help: crate::error::did_you_mean(other, METHODS.iter().copied()),
+                    help: crate::error::did_you_mean(other, METHODS.iter().map(|m| m.id)),
                 });
                 None
             }

@@ -9,7 +9,10 @@ use tabled::settings::Style;
 pub struct ColumnSummary {
     pub column: String,
     pub category: Option<String>,
+    /// The method as shown, with its options (`tokenize (format-preserving)`).
     pub method: String,
+    /// The method's stable id (`tokenize`): what readers of the sidecar go by.
+    pub method_id: String,
     /// Declared in the policy (else chosen by `auto`, or kept).
     pub explicit: bool,
     pub values_changed: u64,
@@ -51,7 +54,7 @@ pub fn render(s: &MaskSummary, dry_run: bool) -> String {
             c.method.clone(),
             if c.explicit {
                 "policy"
-            } else if c.method == "keep" {
+            } else if c.method_id == "keep" {
                 ""
             } else {
                 "auto"

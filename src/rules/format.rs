@@ -3,6 +3,8 @@
 //! Each id is never renamed or reused. The SQL a format compiles to lives in
 //! `scan::compile`; this list is what users can name and what `steward rules list` shows.
 
+use crate::entry::{Entry, Kind, Status};
+
 /// One value format a column can be declared to hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FormatInfo {
@@ -12,8 +14,22 @@ pub struct FormatInfo {
     pub summary: &'static str,
     /// Formats whose values are personal data; their samples and keys are always masked.
     pub sensitive: bool,
-    pub status: &'static str,
+    pub status: Status,
     pub since: &'static str,
+}
+
+impl FormatInfo {
+    /// Its entry in `steward rules list`.
+    pub fn entry(&self) -> Entry {
+        Entry {
+            kind: Kind::Format,
+            id: self.id.to_string(),
+            summary: format!("{} [{}]", self.summary, self.validator),
+            doc: "docs/rules.md#formats".into(),
+            status: self.status,
+            since: self.since,
+        }
+    }
 }
 
 pub const FORMATS: &[FormatInfo] = &[
@@ -22,7 +38,7 @@ pub const FORMATS: &[FormatInfo] = &[
         validator: "cn_mobile_valid",
         summary: "mainland China mobile number in a mobile range, in any accepted form (+86/0086/(+86) prefix, spaces, dashes, dots, full-width digits; docs/phones.md)",
         sensitive: true,
-        status: "stable",
+        status: Status::Stable,
         since: "0.1.0",
     },
     FormatInfo {
@@ -30,7 +46,7 @@ pub const FORMATS: &[FormatInfo] = &[
         validator: "cn_mobile_strict_valid",
         summary: "a valid mainland China mobile number written canonically: exactly 11 ASCII digits",
         sensitive: true,
-        status: "stable",
+        status: Status::Stable,
         since: "0.1.0",
     },
     FormatInfo {
@@ -38,7 +54,7 @@ pub const FORMATS: &[FormatInfo] = &[
         validator: "cn_id_valid",
         summary: "resident ID: 18 characters with GB 11643 check character and real birth date, or 15-digit legacy",
         sensitive: true,
-        status: "stable",
+        status: Status::Stable,
         since: "0.1.0",
     },
     FormatInfo {
@@ -46,7 +62,7 @@ pub const FORMATS: &[FormatInfo] = &[
         validator: "email_valid",
         summary: "e-mail address local@domain.tld",
         sensitive: true,
-        status: "stable",
+        status: Status::Stable,
         since: "0.1.0",
     },
     FormatInfo {
@@ -54,7 +70,7 @@ pub const FORMATS: &[FormatInfo] = &[
         validator: "luhn_valid",
         summary: "payment card number: 12-19 digits passing the Luhn check",
         sensitive: true,
-        status: "stable",
+        status: Status::Stable,
         since: "0.1.0",
     },
     FormatInfo {
@@ -62,7 +78,7 @@ pub const FORMATS: &[FormatInfo] = &[
         validator: "cn_uscc_valid",
         summary: "Unified Social Credit Code (GB 32100-2015) with its mod-31 check character",
         sensitive: false,
-        status: "stable",
+        status: Status::Stable,
         since: "0.1.0",
     },
     FormatInfo {
@@ -70,7 +86,7 @@ pub const FORMATS: &[FormatInfo] = &[
         validator: "TRY_CAST(value AS DATE)",
         summary: "ISO date YYYY-MM-DD",
         sensitive: false,
-        status: "stable",
+        status: Status::Stable,
         since: "0.1.0",
     },
     FormatInfo {
@@ -78,7 +94,7 @@ pub const FORMATS: &[FormatInfo] = &[
         validator: "TRY_CAST(value AS TIMESTAMP)",
         summary: "ISO date-time YYYY-MM-DD HH:MM:SS",
         sensitive: false,
-        status: "stable",
+        status: Status::Stable,
         since: "0.1.0",
     },
     FormatInfo {
@@ -86,7 +102,7 @@ pub const FORMATS: &[FormatInfo] = &[
         validator: "TRY_CAST(value AS BIGINT)",
         summary: "a whole number",
         sensitive: false,
-        status: "stable",
+        status: Status::Stable,
         since: "0.1.0",
     },
     FormatInfo {
@@ -94,7 +110,7 @@ pub const FORMATS: &[FormatInfo] = &[
         validator: "TRY_CAST(value AS DOUBLE)",
         summary: "a number",
         sensitive: false,
-        status: "stable",
+        status: Status::Stable,
         since: "0.1.0",
     },
 ];

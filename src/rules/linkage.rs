@@ -4,6 +4,8 @@
 //! `dedupe::compare` gives each kind its levels); this module only names them, so the
 //! rule-file model does not depend on the matcher.
 
+use crate::entry::{Entry, Kind, Status};
+
 /// Which record pairs may match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -95,6 +97,18 @@ impl Transform {
             Transform::Initial => "the first character",
             Transform::First3 => "the first three characters",
             Transform::Last4 => "the last four characters (phones, ID numbers)",
+        }
+    }
+
+    /// Its entry in `steward rules list`.
+    pub fn entry(self) -> Entry {
+        Entry {
+            kind: Kind::BlockingTransform,
+            id: format!("<field>.{}", self.name()),
+            summary: self.summary().to_string(),
+            doc: "docs/rules.md#fuzzy-duplicates-steward-dedupe".into(),
+            status: Status::Stable,
+            since: "0.1.0",
         }
     }
 

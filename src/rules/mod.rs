@@ -12,6 +12,7 @@ pub mod country;
 pub mod format;
 pub mod linkage;
 mod raw;
+pub mod shorthand;
 
 pub(crate) use assign::assign;
 

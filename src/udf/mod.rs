@@ -21,6 +21,7 @@ use datafusion::logical_expr::{
 };
 use datafusion::prelude::SessionContext;
 
+use crate::entry::{Entry as ListEntry, Kind, Status};
 use crate::validate::phone;
 
 /// One registered SQL function, as `steward rules list` shows it.
@@ -31,7 +32,7 @@ pub struct FunctionInfo {
     pub summary: &'static str,
     /// A SQL example that runs (a test runs every one).
     pub example: &'static str,
-    pub status: &'static str,
+    pub status: Status,
     pub since: &'static str,
 }
 
@@ -50,6 +51,20 @@ struct Entry {
     body: Body,
 }
 
+impl FunctionInfo {
+    /// Its entry in `steward rules list`.
+    pub fn entry(&self) -> ListEntry {
+        ListEntry {
+            kind: Kind::SqlFunction,
+            id: self.signature.to_string(),
+            summary: self.summary.to_string(),
+            doc: "docs/rules.md#sql-checks".into(),
+            status: self.status,
+            since: self.since,
+        }
+    }
+}
+
 const fn stable(
     name: &'static str,
     signature: &'static str,
@@ -61,7 +76,7 @@ const fn stable(
         signature,
         summary,
         example,
-        status: "stable",
+        status: Status::Stable,
         since: "0.1.0",
     }
 }

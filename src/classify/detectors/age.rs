@@ -4,6 +4,7 @@
 
 use super::{Detector, Match, weak_if};
 use crate::classify::category::*;
+use crate::entry::Status;
 
 pub const DETECTOR: Detector = Detector {
     category: Category {
@@ -24,6 +25,8 @@ pub const DETECTOR: Detector = Detector {
     alone: None,
     with_header: 0.95,
     specificity: 4,
+    status: Status::Stable,
+    since: "0.1.0",
 };
 
 fn check(v: &str) -> Match {

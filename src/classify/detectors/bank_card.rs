@@ -6,6 +6,7 @@
 
 use super::{Detector, Match, digits_only};
 use crate::classify::category::*;
+use crate::entry::Status;
 
 pub const DETECTOR: Detector = Detector {
     category: Category {
@@ -42,6 +43,8 @@ pub const DETECTOR: Detector = Detector {
     alone: Some(0.8),
     with_header: 0.6,
     specificity: 9,
+    status: Status::Stable,
+    since: "0.1.0",
 };
 
 fn check(v: &str) -> Match {

@@ -7,6 +7,7 @@
 
 use super::{Detector, Match, strong_if};
 use crate::classify::category::*;
+use crate::entry::Status;
 
 pub const DETECTOR: Detector = Detector {
     category: Category {
@@ -46,6 +47,8 @@ pub const DETECTOR: Detector = Detector {
     alone: Some(0.8),
     with_header: 0.5,
     specificity: 8,
+    status: Status::Stable,
+    since: "0.1.0",
 };
 
 fn check(v: &str) -> Match {

@@ -6,6 +6,7 @@
 
 use super::{Detector, Match, is_doc_letter, strong_if};
 use crate::classify::category::*;
+use crate::entry::Status;
 
 pub const DETECTOR: Detector = Detector {
     category: Category {
@@ -26,6 +27,8 @@ pub const DETECTOR: Detector = Detector {
     alone: Some(0.9),
     with_header: 0.6,
     specificity: 7,
+    status: Status::Stable,
+    since: "0.1.0",
 };
 
 pub(crate) fn check(v: &str) -> Match {

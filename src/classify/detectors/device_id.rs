@@ -5,6 +5,7 @@
 
 use super::{Detector, Match, weak_if};
 use crate::classify::category::*;
+use crate::entry::Status;
 
 pub const DETECTOR: Detector = Detector {
     category: Category {
@@ -38,6 +39,8 @@ pub const DETECTOR: Detector = Detector {
     alone: None,
     with_header: 0.8,
     specificity: 4,
+    status: Status::Stable,
+    since: "0.1.0",
 };
 
 fn hex(s: &str) -> bool {

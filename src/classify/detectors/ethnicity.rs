@@ -4,6 +4,7 @@
 
 use super::{Detector, Match};
 use crate::classify::category::*;
+use crate::entry::Status;
 
 pub const DETECTOR: Detector = Detector {
     category: Category {
@@ -32,6 +33,8 @@ pub const DETECTOR: Detector = Detector {
     alone: Some(0.9),
     with_header: 0.8,
     specificity: 5,
+    status: Status::Stable,
+    since: "0.1.0",
 };
 
 const GROUPS: &[&str] = &[

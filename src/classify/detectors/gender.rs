@@ -5,6 +5,7 @@
 
 use super::{Detector, Match};
 use crate::classify::category::*;
+use crate::entry::Status;
 
 pub const DETECTOR: Detector = Detector {
     category: Category {
@@ -26,6 +27,8 @@ pub const DETECTOR: Detector = Detector {
     // Few distinct values: one bad spelling among six is already 17 %.
     with_header: 0.6,
     specificity: 5,
+    status: Status::Stable,
+    since: "0.1.0",
 };
 
 fn check(v: &str) -> Match {

@@ -6,6 +6,7 @@
 
 use super::{Detector, Match, weak_if};
 use crate::classify::category::*;
+use crate::entry::Status;
 
 pub const DETECTOR: Detector = Detector {
     category: Category {
@@ -45,6 +46,8 @@ pub const DETECTOR: Detector = Detector {
     alone: Some(0.9),
     with_header: 0.8,
     specificity: 6,
+    status: Status::Stable,
+    since: "0.1.0",
 };
 
 fn coordinate(s: &str, min_decimals: usize, limit: f64) -> bool {

@@ -6,6 +6,7 @@
 
 use super::{Detector, Match, is_doc_letter, weak_if};
 use crate::classify::category::*;
+use crate::entry::Status;
 
 pub const DETECTOR: Detector = Detector {
     category: Category {
@@ -36,6 +37,8 @@ pub const DETECTOR: Detector = Detector {
     alone: None,
     with_header: 0.8,
     specificity: 6,
+    status: Status::Stable,
+    since: "0.1.0",
 };
 
 fn check(v: &str) -> Match {

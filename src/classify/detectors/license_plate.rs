@@ -5,6 +5,7 @@
 
 use super::{Detector, Match, is_doc_letter, strong_if};
 use crate::classify::category::*;
+use crate::entry::Status;
 
 pub const DETECTOR: Detector = Detector {
     category: Category {
@@ -37,6 +38,8 @@ pub const DETECTOR: Detector = Detector {
     alone: Some(0.8),
     with_header: 0.6,
     specificity: 8,
+    status: Status::Stable,
+    since: "0.1.0",
 };
 
 const PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";

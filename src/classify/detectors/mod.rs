@@ -5,6 +5,8 @@
 //! value, and when values alone are enough. Order in [`DETECTORS`] is the order of
 //! `steward rules list`; ids are never renamed or reused.
 
+use crate::entry::{Entry, Kind, Status};
+
 mod account_id;
 mod age;
 mod bank_card;
@@ -60,6 +62,35 @@ pub struct Detector {
     pub with_header: f64,
     /// Tie-break between equally confident detectors: the more specific wins.
     pub specificity: u8,
+    pub status: Status,
+    /// The release that introduced it.
+    pub since: &'static str,
+}
+
+impl Detector {
+    /// Its entry in `steward rules list`: the validator and the category's legal flags.
+    pub fn entry(&self) -> Entry {
+        let mut flags = Vec::new();
+        if self.category.pipl_sensitive {
+            flags.push("PIPL sensitive");
+        }
+        if self.category.gdpr_special {
+            flags.push("GDPR special");
+        }
+        flags.push(if self.alone.is_some() {
+            "values decide alone"
+        } else {
+            "header-led"
+        });
+        Entry {
+            kind: Kind::Detector,
+            id: self.category.id.to_string(),
+            summary: format!("{} ({})", self.validator, flags.join(", ")),
+            doc: format!("src/classify/detectors/{}.rs", self.category.id),
+            status: self.status,
+            since: self.since,
+        }
+    }
 }
 
 /// Every detector, in a stable order.

@@ -5,6 +5,7 @@
 
 use super::{Detector, Match, weak_if};
 use crate::classify::category::*;
+use crate::entry::Status;
 
 /// Passport headers, shared with `cn_passport`.
 pub(super) const HEADERS: &[&str] = &[
@@ -39,6 +40,8 @@ pub const DETECTOR: Detector = Detector {
     alone: None,
     with_header: 0.8,
     specificity: 4,
+    status: Status::Stable,
+    since: "0.1.0",
 };
 
 fn check(v: &str) -> Match {

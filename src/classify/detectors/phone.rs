@@ -9,6 +9,7 @@
 
 use super::{Detector, Match, strong_if};
 use crate::classify::category::*;
+use crate::entry::Status;
 
 pub const DETECTOR: Detector = Detector {
     category: Category {
@@ -47,6 +48,8 @@ pub const DETECTOR: Detector = Detector {
     alone: Some(0.8),
     with_header: 0.5,
     specificity: 6,
+    status: Status::Stable,
+    since: "0.1.0",
 };
 
 pub(crate) fn check(v: &str) -> Match {

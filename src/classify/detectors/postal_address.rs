@@ -6,6 +6,7 @@
 
 use super::{Detector, Match, strong_if};
 use crate::classify::category::*;
+use crate::entry::Status;
 
 pub const DETECTOR: Detector = Detector {
     category: Category {
@@ -47,6 +48,8 @@ pub const DETECTOR: Detector = Detector {
     alone: Some(0.8),
     with_header: 0.6,
     specificity: 5,
+    status: Status::Stable,
+    since: "0.1.0",
 };
 
 const MARKERS: &[&str] = &[

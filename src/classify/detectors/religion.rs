@@ -5,6 +5,7 @@
 
 use super::{Detector, Match};
 use crate::classify::category::*;
+use crate::entry::Status;
 
 pub const DETECTOR: Detector = Detector {
     category: Category {
@@ -34,6 +35,8 @@ pub const DETECTOR: Detector = Detector {
     alone: Some(0.6),
     with_header: 0.8,
     specificity: 5,
+    status: Status::Stable,
+    since: "0.1.0",
 };
 
 const STRONG: &[&str] = &[

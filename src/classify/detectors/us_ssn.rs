@@ -5,6 +5,7 @@
 
 use super::{Detector, Match};
 use crate::classify::category::*;
+use crate::entry::Status;
 
 pub const DETECTOR: Detector = Detector {
     category: Category {
@@ -30,6 +31,8 @@ pub const DETECTOR: Detector = Detector {
     alone: Some(0.9),
     with_header: 0.8,
     specificity: 7,
+    status: Status::Stable,
+    since: "0.1.0",
 };
 
 fn check(v: &str) -> Match {

@@ -14,6 +14,7 @@ mod name;
 mod text;
 
 use crate::classify::header::Header;
+use crate::entry::{Entry, Kind as EntryKind, Status};
 
 pub use crate::rules::{CompareKind as Kind, KINDS};
 
@@ -25,6 +26,18 @@ pub struct Value<'a> {
 }
 
 impl Kind {
+    /// Its entry in `steward rules list`, with its levels.
+    pub fn entry(self) -> Entry {
+        Entry {
+            kind: EntryKind::Comparison,
+            id: self.name().to_string(),
+            summary: format!("{} [levels: {}]", self.summary(), self.levels().join(", ")),
+            doc: "docs/rules.md#fuzzy-duplicates-steward-dedupe".into(),
+            status: Status::Stable,
+            since: "0.1.0",
+        }
+    }
+
     /// Labels of levels 1.. (level 0 is "missing").
     pub fn levels(self) -> &'static [&'static str] {
         match self {

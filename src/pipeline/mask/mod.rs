@@ -173,6 +173,7 @@ pub async fn plan(opts: &MaskOptions) -> Result<Plan> {
             column: c.name.clone(),
             category,
             method: method.name(),
+            method_id: method.id().to_string(),
             explicit,
             values_changed: 0,
             still_detected: None,
@@ -214,11 +215,9 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
     let methods = masker.methods();
     // Verification samples, taken from the output as it is written: only for columns
     // whose values the methods wrote and that are not pseudonyms by design.
-    let mut samples: Vec<Option<Sample>> = summary
-        .columns
+    let mut samples: Vec<Option<Sample>> = methods
         .iter()
-        .zip(methods)
-        .map(|(c, m)| (*m != Method::Keep && !is_pseudonym(&c.method)).then(Sample::default))
+        .map(|m| (*m != Method::Keep && !is_pseudonym(m.id())).then(Sample::default))
         .collect();
     let metadata = [
         ("steward.policy_sha256", summary.policy_sha256.clone()),
@@ -252,8 +251,8 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
     // is a leak. Tokens and ciphertexts are pseudonyms by design and are not re-checked;
     // a column the policy keeps on purpose is not a leak.
     for (c, sample) in summary.columns.iter_mut().zip(samples) {
-        let kept_on_purpose = c.explicit && c.method == "keep";
-        if is_pseudonym(&c.method) || kept_on_purpose {
+        let kept_on_purpose = c.explicit && c.method_id == "keep";
+        if is_pseudonym(&c.method_id) || kept_on_purpose {
             continue;
         }
         c.still_detected = match sample {
@@ -319,8 +318,9 @@ async fn mask_batches(
 }
 
 /// Tokens and ciphertexts: pseudonyms by design, not re-checked by verification.
-fn is_pseudonym(method: &str) -> bool {
-    method.starts_with("tokenize") || method == "encrypt"
+/// Tokens and ciphertexts: pseudonyms by design (by method id).
+fn is_pseudonym(method_id: &str) -> bool {
+    matches!(method_id, "tokenize" | "encrypt")
 }
 
 /// `<output>.steward.json`: policy hash, key id and per-column methods and counts.

@@ -482,7 +482,7 @@ mod tests {
             .unwrap();
             for g in r.metadata().row_groups() {
                 for (chunk, c) in g.columns().iter().zip(&pq.columns) {
-                    if c.method != "keep" {
+                    if c.method_id != "keep" {
                         assert!(
                             matches!(
                                 chunk.compression(),
@@ -511,7 +511,7 @@ mod tests {
                     )
                 );
                 assert_eq!(out.schema().field(i).name(), &c.column);
-                if c.method == "keep" {
+                if c.method_id == "keep" {
                     assert_eq!(
                         out.column(i).as_ref(),
                         fixture.column(i).as_ref(),
@@ -544,7 +544,7 @@ mod tests {
                     }
                 }
             }
-            assert!(pq.columns.iter().any(|c| c.method == "keep"));
+            assert!(pq.columns.iter().any(|c| c.method_id == "keep"));
             assert_eq!(
                 has_offsets(&dir.path().join("out.parquet")),
                 has_offsets(&input)

@@ -38,7 +38,7 @@ impl EncodedCsv {
         StreamingTable,
         std::collections::BTreeMap<usize, super::typing::Convert>,
     )> {
-        let (schema, converts) = super::infer_csv_schema(
+        let (schema, converts) = super::csv_schema::infer_csv_schema(
             path,
             open(path, encoding)?,
             delimiter,

@@ -210,7 +210,7 @@ pub async fn check_parquet_footers(
             .get_range(&meta.location, len - 8..len)
             .await
             .map_err(|e| read_failed(input, e))?;
-        super::footer_fits(&input.path, &tail, len).map_err(|e| match e {
+        super::parquet_footer::footer_fits(&input.path, &tail, len).map_err(|e| match e {
             Error::Data { message, .. } => {
                 Error::data(&input.path, format!("{}: {message}", meta.location))
             }

@@ -16,6 +16,7 @@ mod encoded_csv;
 mod errors;
 mod expand;
 mod hash;
+mod listing;
 mod multiline;
 mod parquet_footer;
 #[cfg(feature = "postgres")]

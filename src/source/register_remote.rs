@@ -10,9 +10,9 @@ use datafusion::common::TableReference;
 use datafusion::prelude::{CsvReadOptions, SessionContext};
 
 use super::csv_schema::{infer_csv_schema, text_schema};
+use super::listing::{CsvLayout, csv_is_multiline, extension_of, register_listing};
 #[cfg(feature = "postgres")]
 use super::postgres;
-use super::register::{CsvLayout, csv_is_multiline, extension_of, register_listing};
 use super::{
     Declared, Input, InputFormat, Remote, SAMPLE_ROWS, SourceOptions, TextColumns, remote, store,
     typing,

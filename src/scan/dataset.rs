@@ -1,0 +1,526 @@
+//! One dataset's scan: the one aggregate over its rows, its reference checks, and the
+//! decoding of their results into the dataset's report.
+
+use chrono::NaiveDate;
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::Schema;
+use datafusion::error::DataFusionError;
+use datafusion::prelude::SessionContext;
+
+use super::compile::{self, BoundCheck, BoundDataset, Col, Plan, ident, is_text};
+use super::row::Row;
+use super::{ScanOptions, sql_options};
+use crate::engine::{count_true, distinct_sample, duplicates, float_bits, minors, sample};
+use crate::mask::partial::{mask, mask_as};
+use crate::report::{CheckResult, Classification, ColumnProfile, DatasetReport, Sample};
+use crate::rules::DatasetRules;
+use crate::score;
+use crate::source::Input;
+
+/// Separates the row key from the value inside a sample string.
+const SAMPLE_SEP: char = '\u{1f}';
+
+async fn collect(ctx: &SessionContext, sql: &str) -> Result<Vec<RecordBatch>, DataFusionError> {
+    let df = ctx.sql_with_options(sql, sql_options()).await?;
+    if std::env::var_os("STEWARD_DEBUG_PLAN").is_some() {
+        let plan = df.clone().create_physical_plan().await?;
+        eprintln!(
+            "{}",
+            datafusion::physical_plan::displayable(plan.as_ref()).indent(true)
+        );
+    }
+    df.collect().await
+}
+
+/// A query that failed, and which other dataset it was reading when that matters.
+pub(super) struct Failed {
+    pub(super) reading: Option<String>,
+    pub(super) error: DataFusionError,
+}
+
+impl From<DataFusionError> for Failed {
+    fn from(error: DataFusionError) -> Self {
+        Failed {
+            reading: None,
+            error,
+        }
+    }
+}
+
+/// The row key as one text value; `text` gives a key column's trimmed text.
+fn key_sql(key: &[Col], text: fn(&Col) -> String) -> String {
+    if key.is_empty() {
+        return "''".into();
+    }
+    let parts: Vec<String> = key
+        .iter()
+        .map(|k| format!("COALESCE({}, '')", text(k)))
+        .collect();
+    if parts.len() == 1 {
+        return parts[0].clone();
+    }
+    format!("concat_ws('|', {})", parts.join(", "))
+}
+
+pub(super) async fn scan_dataset(
+    ctx: &SessionContext,
+    opts: &ScanOptions,
+    input: &Input,
+    bound: Option<&BoundDataset>,
+    rules: Option<&DatasetRules>,
+    schema: &Schema,
+    as_of: NaiveDate,
+) -> Result<DatasetReport, Failed> {
+    let table = ident(&input.name);
+    let n = opts.samples as i64;
+    let key = bound
+        .map(|b| key_sql(&b.key, Col::text))
+        .unwrap_or_else(|| "''".into());
+    let sensitive_key = bound.is_some_and(|b| !b.key.is_empty());
+
+    // One aggregate over one scan, on top of two projections that compute what several
+    // aggregate arguments share, once per row:
+    //   1. every text column trimmed (`__steward_t{i}`), for checks, keys and profile;
+    //   2. typed values the checks share (`__steward_ts{i}`, `__steward_n{i}`);
+    //   3. per row-level check whether the row is evaluated and whether it fails;
+    //   4. both together: the row is a failure to count and maybe sample.
+    // The aggregate then only counts true bits, keeps bounded samples, counts duplicate
+    // keys and profiles the columns.
+    let mut level1 = vec!["*".to_string()];
+    for (i, field) in schema.fields().iter().enumerate() {
+        if is_text(field.data_type()) {
+            level1.push(format!(
+                "{} AS {}",
+                compile::trim_expr(&ident(field.name())),
+                ident(&compile::trimmed_alias(i))
+            ));
+        }
+    }
+    let mut level2 = vec!["*".to_string()];
+    if let Some(b) = bound {
+        level2.extend(
+            b.derived
+                .iter()
+                .map(|(a, e)| format!("{e} AS {}", ident(a))),
+        );
+    }
+    let mut level3 = vec!["*".to_string()];
+    let mut level4 = vec!["*".to_string()];
+
+    let mut select = Select::default();
+    let rows_at = select.push("COUNT(*)");
+    let checks_all = bound.map(|b| b.checks.as_slice()).unwrap_or_default();
+    let mut check_outputs = Vec::with_capacity(checks_all.len());
+    for (j, check) in checks_all.iter().enumerate() {
+        check_outputs.push(match &check.plan {
+            Plan::Row { eval, fail, value } => {
+                let failing = format!("__steward_f{j}");
+                let evaluated = match eval {
+                    Some(e) => {
+                        level3.push(format!("({e}) AS __steward_e{j}"));
+                        level3.push(format!("({fail}) AS __steward_x{j}"));
+                        level4.push(format!("__steward_e{j} AND __steward_x{j} AS {failing}"));
+                        select.push(format!("{}(__steward_e{j})", count_true::NAME))
+                    }
+                    None => {
+                        level3.push(format!("({fail}) AS {failing}"));
+                        select.push("COUNT(*)")
+                    }
+                };
+                let failed = select.push(format!("{}({failing})", count_true::NAME));
+                let sample_value = value
+                    .as_deref()
+                    .map(|v| format!("COALESCE({v}, '')"))
+                    .unwrap_or_else(|| "''".into());
+                let samples = select.push(format!(
+                    "{}(CASE WHEN {failing} THEN concat({key}, chr(31), {sample_value}) END, {n})",
+                    sample::NAME
+                ));
+                CheckOutputs::Row {
+                    evaluated,
+                    failed,
+                    samples,
+                }
+            }
+            Plan::Group { keys } => CheckOutputs::Group {
+                duplicates: select.push(format!("{}({}, {n})", duplicates::NAME, keys.join(", "))),
+            },
+            Plan::Reference { .. } => CheckOutputs::Separate,
+        });
+    }
+    let mut profile_outputs = Vec::with_capacity(schema.fields().len());
+    for (i, field) in schema.fields().iter().enumerate() {
+        let c = ident(field.name());
+        let t = field.data_type();
+        let present = select.push(format!("COUNT({c})"));
+        let [empty, distinct, min, max] = if !opts.profile {
+            ["0", "0", "NULL", "NULL"].map(|e| select.push(e))
+        } else if is_text(t) {
+            [
+                format!(
+                    "{}({} = '')",
+                    count_true::NAME,
+                    ident(&compile::trimmed_alias(i))
+                ),
+                format!("approx_distinct({c})"),
+                format!("MIN(character_length({c}))"),
+                format!("MAX(character_length({c}))"),
+            ]
+            .map(|e| select.push(e))
+        } else if t.is_numeric() || t.is_temporal() {
+            [
+                "0".to_string(),
+                if t.is_integer() || t.is_temporal() {
+                    format!("approx_distinct({c})")
+                } else if t.is_floating() {
+                    format!("approx_distinct({}(CAST({c} AS DOUBLE)))", float_bits::NAME)
+                } else {
+                    format!("approx_distinct(CAST({c} AS VARCHAR))")
+                },
+                format!("CAST(MIN({c}) AS VARCHAR)"),
+                format!("CAST(MAX({c}) AS VARCHAR)"),
+            ]
+            .map(|e| select.push(e))
+        } else {
+            ["0", "0", "NULL", "NULL"].map(|e| select.push(e))
+        };
+        // For the classifier: a bounded sample of distinct values, and rows of minors.
+        let sampled = is_text(t) || t.is_numeric() || t.is_temporal();
+        let values = select.push(format!(
+            "{}({}, {})",
+            distinct_sample::NAME,
+            if sampled { c.as_str() } else { "NULL" },
+            crate::classify::SAMPLE_VALUES
+        ));
+        let minors = select.push(if opts.profile && (is_text(t) || t.is_temporal()) {
+            format!(
+                "{}({c}, DATE '{}', DATE '{}')",
+                minors::NAME,
+                minors_after(as_of).format("%Y-%m-%d"),
+                as_of.format("%Y-%m-%d")
+            )
+        } else {
+            "0".into()
+        });
+        profile_outputs.push(ProfileOutputs {
+            present,
+            empty,
+            distinct,
+            min,
+            max,
+            values,
+            minors,
+        });
+    }
+    let aliased: Vec<String> = select
+        .0
+        .iter()
+        .enumerate()
+        .map(|(j, e)| format!("{e} AS m{j}"))
+        .collect();
+    let mut from = table.clone();
+    for level in [level1, level2, level3, level4] {
+        if level.len() > 1 {
+            from = format!("(SELECT {} FROM {from})", level.join(", "));
+        }
+    }
+    let sql = format!("SELECT {}\nFROM {from}", aliased.join(",\n  "));
+    let batches = collect(ctx, &sql).await?;
+    let row = Row::first(&batches)?;
+    let rows = row.u64(rows_at);
+
+    let columns: Vec<ColumnProfile> = schema
+        .fields()
+        .iter()
+        .zip(&profile_outputs)
+        .map(|(field, at)| {
+            let class = classification(field.name(), &row.strings(at.values), row.u64(at.minors));
+            // The smallest and largest value of a personal column (a birth date, a
+            // mobile number read as an integer) are personal data: masked like samples.
+            let category = class.category.clone();
+            let shown = |v: Option<String>| match &category {
+                Some(c) => v.map(|v| mask_as(Some(c), &v)),
+                None => v,
+            };
+            let text = is_text(field.data_type());
+            let (min, max, min_len, max_len) = if text {
+                (None, None, row.opt_u64(at.min), row.opt_u64(at.max))
+            } else {
+                (
+                    shown(row.opt_string(at.min)),
+                    shown(row.opt_string(at.max)),
+                    None,
+                    None,
+                )
+            };
+            ColumnProfile {
+                name: field.name().clone(),
+                data_type: field.data_type().to_string(),
+                nulls: rows.saturating_sub(row.u64(at.present)),
+                empty: row.u64(at.empty),
+                distinct: row.u64(at.distinct),
+                min,
+                max,
+                min_length: min_len,
+                max_length: max_len,
+                classification: Some(class),
+            }
+        })
+        .collect();
+    // Samples are masked knowing what their column holds.
+    let category = |check: &BoundCheck| -> Option<String> {
+        let name = check.spec.column.as_deref()?;
+        let c = columns.iter().find(|c| c.name == name)?;
+        c.classification.as_ref()?.category.clone()
+    };
+
+    let mut checks = Vec::new();
+    let has_value = |c: &BoundCheck| matches!(c.plan, Plan::Row { value: Some(_), .. });
+    for (check, at) in checks_all.iter().zip(&check_outputs) {
+        match *at {
+            CheckOutputs::Row {
+                evaluated,
+                failed,
+                samples,
+            } => {
+                let evaluated = row.u64(evaluated);
+                let failed = row.u64(failed);
+                let samples = row
+                    .strings(samples)
+                    .into_iter()
+                    .map(|s| {
+                        split_sample(
+                            &s,
+                            sensitive_key,
+                            has_value(check),
+                            category(check).as_deref(),
+                        )
+                    })
+                    .collect();
+                checks.push(result(check, evaluated, failed, samples, None));
+            }
+            CheckOutputs::Group { duplicates } => {
+                let d = row.field(duplicates);
+                let (groups, present_rows) = (d.u64(0), d.u64(1));
+                let samples = d
+                    .strings(4)
+                    .into_iter()
+                    .map(|s| {
+                        let (value, count) =
+                            s.split_once(duplicates::COUNT_SEP).unwrap_or((&s, ""));
+                        Sample {
+                            key: None,
+                            value: Some(mask_as(category(check).as_deref(), value)),
+                            count: count.parse().ok(),
+                        }
+                    })
+                    .collect();
+                let dups = Some((d.u64(2), d.u64(3)));
+                checks.push(result(
+                    check,
+                    present_rows,
+                    present_rows - groups,
+                    samples,
+                    dups,
+                ));
+            }
+            CheckOutputs::Separate => {}
+        }
+    }
+
+    for check in checks_all {
+        match &check.plan {
+            Plan::Row { .. } | Plan::Group { .. } => {}
+            Plan::Reference {
+                value,
+                present,
+                target_table,
+                target_value,
+            } => {
+                let key_expr = bound
+                    .map(|b| key_sql(&b.key, Col::text_expr))
+                    .unwrap_or_else(|| "''".into());
+                let sql = format!(
+                    "SELECT COUNT(*), SUM(CASE WHEN r.k IS NULL THEN 1 ELSE 0 END), \
+                     {}(CASE WHEN r.k IS NULL THEN concat(s.rk, chr(31), s.k) END, {n}) \
+                     FROM (SELECT {value} AS k, {key_expr} AS rk FROM {table} WHERE {present}) s \
+                     LEFT JOIN (SELECT DISTINCT {target_value} AS k FROM {target_table}) r ON s.k = r.k",
+                    sample::NAME
+                );
+                let batches = collect(ctx, &sql).await.map_err(|error| Failed {
+                    reading: match &check.spec.kind {
+                        crate::rules::CheckKind::Reference { target_dataset, .. } => {
+                            Some(target_dataset.clone())
+                        }
+                        _ => None,
+                    },
+                    error,
+                })?;
+                let r = Row::first(&batches)?;
+                let samples = r
+                    .strings(2)
+                    .into_iter()
+                    .map(|s| split_sample(&s, sensitive_key, true, category(check).as_deref()))
+                    .collect();
+                checks.push(result(check, r.u64(0), r.u64(1), samples, None));
+            }
+        }
+    }
+    // Report checks in rule-file order, whatever plan computed them.
+    if let Some(b) = bound {
+        checks.sort_by_key(|c| b.checks.iter().position(|bc| bc.id == c.id));
+    }
+
+    let weights = rules.map(|r| r.weights.clone()).unwrap_or_default();
+    let scores = score::dataset_scores(&checks, &weights);
+    Ok(DatasetReport {
+        name: input.name.clone(),
+        rows,
+        scores,
+        checks,
+        columns,
+    })
+}
+
+/// The select list of a dataset's one aggregate; [`Select::push`] gives an expression's
+/// output index, which the decoding reads back by name.
+#[derive(Default)]
+struct Select(Vec<String>);
+
+impl Select {
+    fn push(&mut self, expr: impl Into<String>) -> usize {
+        self.0.push(expr.into());
+        self.0.len() - 1
+    }
+}
+
+/// Where a check's figures are in the aggregate's output.
+#[derive(Clone, Copy)]
+enum CheckOutputs {
+    /// A row-level check: rows evaluated, rows failed, the failing-row sample.
+    Row {
+        evaluated: usize,
+        failed: usize,
+        samples: usize,
+    },
+    /// A `unique` check: the duplicate-key summary (one struct).
+    Group { duplicates: usize },
+    /// A reference check, computed by a query of its own.
+    Separate,
+}
+
+/// Where a column's profile is in the aggregate's output.
+struct ProfileOutputs {
+    /// Non-null values.
+    present: usize,
+    /// Blank text values.
+    empty: usize,
+    distinct: usize,
+    /// Shortest and longest text (in characters), or smallest and largest value.
+    min: usize,
+    max: usize,
+    /// The classifier's bounded sample of distinct values.
+    values: usize,
+    /// Rows whose birth date (or resident ID's) makes the person under 14.
+    minors: usize,
+}
+
+/// Birth dates after this day make a person under 14 at `as_of`.
+fn minors_after(as_of: NaiveDate) -> NaiveDate {
+    as_of
+        .checked_sub_months(chrono::Months::new(14 * 12))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// The classifier's verdict on one column, in the report's terms.
+fn classification(name: &str, values: &[String], minors: u64) -> Classification {
+    let f = crate::classify::classify_column(name, values);
+    let category = f.category.and_then(crate::classify::category::get);
+    Classification {
+        category: f.category.map(String::from),
+        confidence: f.confidence,
+        pipl_sensitive: category.is_some_and(|c| c.pipl_sensitive),
+        gdpr_special: category.is_some_and(|c| c.gdpr_special),
+        evidence: crate::report::Evidence {
+            header_hit: f.header_hit.map(String::from),
+            values_checked: f.values_checked,
+            values_matched: f.values_matched,
+            validator: f.validator.map(String::from),
+        },
+        minors: category.is_some_and(|c| c.minors).then_some(minors),
+        protection: crate::report::Protection::of_values(values),
+    }
+}
+
+fn result(
+    check: &BoundCheck,
+    evaluated: u64,
+    failed: u64,
+    samples: Vec<Sample>,
+    duplicates: Option<(u64, u64)>,
+) -> CheckResult {
+    let spec = &check.spec;
+    CheckResult {
+        id: check.id.clone(),
+        dimension: spec.dimension,
+        column: spec.column.clone(),
+        kind: spec.kind.name().to_string(),
+        description: spec.description.clone(),
+        severity: spec.severity,
+        weight: spec.weight,
+        evaluated,
+        failed,
+        score: score::check_score(evaluated, failed),
+        min_pass_rate: spec.min_pass_rate,
+        status: score::status(evaluated, failed, spec.severity, spec.min_pass_rate),
+        duplicate_values: duplicates.map(|d| d.0),
+        duplicate_rows: duplicates.map(|d| d.1),
+        samples,
+    }
+}
+
+/// `key␟value` -> a masked sample. Keys are masked too: a key column may itself be
+/// personal data (a mobile number used as the customer key).
+fn split_sample(s: &str, has_key: bool, has_value: bool, category: Option<&str>) -> Sample {
+    let (key, value) = s.split_once(SAMPLE_SEP).unwrap_or((s, ""));
+    Sample {
+        key: has_key.then(|| {
+            key.split('|')
+                .map(mask_key_part)
+                .collect::<Vec<_>>()
+                .join("|")
+        }),
+        value: has_value.then(|| mask_as(category, value)),
+        count: None,
+    }
+}
+
+/// Row keys are shown in clear when they look like internal identifiers (letters and
+/// digits with at most 10 digits, e.g. `C000042`); anything longer or with other
+/// characters (mobiles, ID numbers, e-mails, names) is masked.
+fn mask_key_part(part: &str) -> String {
+    let digits = part.chars().filter(|c| c.is_ascii_digit()).count();
+    let internal = !part.is_empty()
+        && part
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && digits <= 10
+        && part.len() <= 16;
+    if internal {
+        part.to_string()
+    } else {
+        mask(part)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_keys_stay_readable_and_personal_keys_are_masked() {
+        assert_eq!(mask_key_part("C000042"), "C000042");
+        assert_eq!(mask_key_part("13812346138"), "138****6138");
+        assert_eq!(mask_key_part("a@b.com"), "a***@b.com");
+    }
+}

@@ -1,6 +1,20 @@
 //! Integration tests: the real `steward` binary on `fixtures/`, in a temp dir with a
 //! cleared environment. Each test asserts exit code, stdout and stderr of one run.
 
+/// Snapshot a [`Run`] as one text, its exit code, stdout and stderr (see
+/// [`Run::transcript`]), under [`CliTest::settings`]'s filters. A macro so that the
+/// snapshot is named after the calling module: `snapshots/cli__<module>__<name>.snap`.
+macro_rules! assert_run_snapshot {
+    ($t:expr, $name:expr, $run:expr) => {{
+        let run: &$crate::Run = &$run;
+        let mut settings = $t.settings();
+        settings.set_description(format!("steward {}", run.args.join(" ")));
+        settings.set_omit_expression(true);
+        let text = run.transcript();
+        settings.bind(|| insta::assert_snapshot!($name, text));
+    }};
+}
+
 mod audit;
 mod classify;
 mod cluster;
@@ -15,6 +29,7 @@ mod postgres;
 mod report;
 mod rules_cmd;
 mod scan;
+mod snapshots_cmd;
 mod sources;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +41,8 @@ pub struct CliTest {
 }
 
 pub struct Run {
+    /// The arguments after `steward` (never a key: keys come from files or the env).
+    pub args: Vec<String>,
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -74,10 +91,61 @@ impl CliTest {
             .output()
             .unwrap();
         Run {
+            args: args.iter().map(|a| a.to_string()).collect(),
             code: status.code().unwrap_or(-1),
             stdout: String::from_utf8(stdout).unwrap(),
             stderr: String::from_utf8(stderr).unwrap(),
         }
+    }
+}
+
+impl Run {
+    /// `exit: N`, then stdout and stderr verbatim, each after a `--- ` line. A stream that
+    /// does not end with a line break gets a `[no newline at end]` line, and `--- end`
+    /// closes the text (insta trims trailing line breaks), so the text is exact.
+    pub fn transcript(&self) -> String {
+        let mut out = format!("exit: {}\n", self.code);
+        for (name, text) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
+            out.push_str(&format!("--- {name}\n{text}"));
+            if !text.is_empty() && !text.ends_with('\n') {
+                out.push_str("\n[no newline at end]\n");
+            }
+        }
+        out.push_str("--- end\n");
+        out
+    }
+}
+
+impl CliTest {
+    /// insta settings for snapshots of this test's runs: filters for what varies from run
+    /// to run and nothing else. The temp dir's path; RFC 3339 times (`started_at`, the
+    /// HTML report's "generated"); durations (`duration_ms`, `133 ms`); the crate version
+    /// where steward names itself (`steward 0.1.0`, `"version": "0.1.0"`), not the
+    /// `since` column of `rules list`.
+    pub fn settings(&self) -> insta::Settings {
+        let mut s = insta::Settings::clone_current();
+        let dir = self.dir.path();
+        let mut paths = vec![dir.to_path_buf()];
+        if let Ok(canonical) = dir.canonicalize() {
+            paths.push(canonical);
+        }
+        for p in paths {
+            s.add_filter(&regex::escape(&p.display().to_string()), "[tmp]");
+        }
+        s.add_filter(
+            r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})",
+            "[time]",
+        );
+        s.add_filter(r#""duration_ms": \d+"#, r#""duration_ms": "[ms]""#);
+        s.add_filter(r"\b\d+ ms\b", "[ms]");
+        s.add_filter(
+            &format!(
+                r#"(steward |"version": "){}\b"#,
+                regex::escape(env!("CARGO_PKG_VERSION"))
+            ),
+            "${1}[version]",
+        );
+        s
     }
 }
 

@@ -2,7 +2,7 @@
 //! embedded in the binary with `include_str!` so a report needs no file beside it.
 //!
 //! This module only reads and checks the catalogue; what each evidence kind measures
-//! is `evidence.rs`.
+//! is `evidence/`.
 
 use serde::Deserialize;
 
@@ -31,7 +31,7 @@ impl Regime {
 }
 
 /// What steward measures to decide an obligation. A small fixed set: adding one means
-/// adding its evaluation in `evidence.rs`.
+/// adding its evaluation in `evidence/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceKind {
@@ -102,13 +102,26 @@ impl EvidenceKind {
         }
     }
 
+    /// The file of `compliance/evidence/` that evaluates it.
+    fn module(self) -> &'static str {
+        use EvidenceKind::*;
+        match self {
+            UndeclaredColumns | QualityScore | Retention | AuditHistory | ImpactAssessment => {
+                "governance"
+            }
+            SensitivePresent | MinorsPresent | SensitiveUnprotected | IdentifiersUnprotected
+            | Inventory | SpecialCategories => "inventory",
+            CrossBorder => "transfer",
+        }
+    }
+
     /// Its entry in `steward rules list`.
     pub fn entry(self) -> crate::entry::Entry {
         crate::entry::Entry {
             kind: crate::entry::Kind::Evidence,
             id: self.as_str().to_string(),
             summary: self.summary().to_string(),
-            doc: "src/compliance/evidence.rs".into(),
+            doc: format!("src/compliance/evidence/{}.rs", self.module()),
             status: crate::entry::Status::Stable,
             since: "0.1.0",
         }

@@ -138,6 +138,7 @@ mod tests {
                 days: 3,
                 by: "id".into(),
             },
+            Method::Spans(crate::mask::policy::SpanWith::Encrypt),
         ];
         let ids: BTreeSet<&str> = methods.iter().map(|m| m.id()).collect();
         assert_eq!(listed, ids);

@@ -25,6 +25,8 @@ pub struct Category {
     pub partial: PartialShape,
     /// How a value of the category is masked in a report sample.
     pub sample: SampleShape,
+    /// How a sample's row key of the category is shown.
+    pub key: KeyShape,
     /// What a keyed token is computed from.
     pub token: TokenInput,
     /// Whether the scan counts children under 14 from values of the category (an ID
@@ -74,6 +76,17 @@ pub enum SampleShape {
     Mobile,
     /// The general mask (`mask::partial::mask`).
     Generic,
+}
+
+/// How a failing-row sample shows a key part of the category (`key:` in a rule file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyShape {
+    /// Masked like a sample value of the category.
+    AsSample,
+    /// Readable: an internal account number (`C000042`) is how a steward finds the row
+    /// in the company's own systems and says nothing outside them; masking it would
+    /// leave a sample nobody can act on. Its values in samples stay masked.
+    Clear,
 }
 
 /// What a keyed token of a value is computed from.

@@ -20,6 +20,7 @@
 pub mod category;
 pub mod detectors;
 pub(crate) mod header;
+pub mod spans;
 pub mod suggest;
 
 pub use category::Category;
@@ -55,6 +56,18 @@ pub fn gdpr_special(category: &str) -> bool {
 /// The detector registered under a category id.
 pub fn detector(category: &str) -> Option<&'static Detector> {
     DETECTORS.iter().find(|d| d.category.id == category)
+}
+
+/// The category one value is of on its own, without a header: the most specific
+/// detector whose values decide alone and whose check is a strong match (a checksum
+/// passed, a specific format). `None` for anything else, including names and addresses,
+/// which only a header can tell.
+pub fn value_category(value: &str) -> Option<&'static str> {
+    DETECTORS
+        .iter()
+        .filter(|d| d.alone.is_some() && (d.check)(value) == detectors::Match::Strong)
+        .max_by_key(|d| d.specificity)
+        .map(|d| d.category.id)
 }
 
 /// Classify one column from its header and a sample of its distinct values.

@@ -109,8 +109,12 @@ impl EvidenceKind {
             UndeclaredColumns | QualityScore | Retention | AuditHistory | ImpactAssessment => {
                 "governance"
             }
-            SensitivePresent | MinorsPresent | SensitiveUnprotected | IdentifiersUnprotected
-            | Inventory | SpecialCategories => "inventory",
+            SensitivePresent
+            | MinorsPresent
+            | SensitiveUnprotected
+            | IdentifiersUnprotected
+            | Inventory
+            | SpecialCategories => "inventory",
             CrossBorder => "transfer",
         }
     }

@@ -239,6 +239,16 @@ fn protection_from_method(method_id: &str) -> ProtectionState {
     }
 }
 
+fn sensitivity(pipl_sensitive: bool, gdpr_special: bool) -> &'static str {
+    if gdpr_special {
+        "special"
+    } else if pipl_sensitive {
+        "sensitive"
+    } else {
+        "personal"
+    }
+}
+
 /// Personal-data columns of every dataset, in report order (datasets, then columns).
 fn inventory(scan: &Report, rules: &RuleSet, sidecars: &[Sidecar]) -> Vec<InventoryItem> {
     let mut out = Vec::new();
@@ -250,6 +260,28 @@ fn inventory(scan: &Report, rules: &RuleSet, sidecars: &[Sidecar]) -> Vec<Invent
             let from_sidecar = sidecar
                 .and_then(|s| s.columns.iter().find(|sc| sc.column == c.name))
                 .filter(|sc| protection_from_method(&sc.method_id).protected());
+            // Personal data inside the column's text (a notes column's mobiles), one
+            // item per category, counted in rows; in clear, since the scan found it.
+            for (category, rows) in class.map(|k| &k.embedded).into_iter().flatten() {
+                let pipl_sensitive = crate::classify::pipl_sensitive(category);
+                let gdpr_special = crate::classify::gdpr_special(category);
+                out.push(InventoryItem {
+                    dataset: d.name.clone(),
+                    column: c.name.clone(),
+                    category: category.clone(),
+                    sensitivity: sensitivity(pipl_sensitive, gdpr_special).into(),
+                    pipl_sensitive,
+                    gdpr_special,
+                    present: *rows,
+                    minors: None,
+                    protection: ProtectionState::Clear,
+                    protection_evidence: format!("{rows} rows hold it inside their text"),
+                    declared: declared
+                        .as_ref()
+                        .map(|cols| cols.contains(&c.name.as_str())),
+                    embedded: true,
+                });
+            }
             let Some(category) = class
                 .and_then(|k| k.category.clone())
                 .or_else(|| from_sidecar.and_then(|sc| sc.category.clone()))
@@ -306,14 +338,7 @@ fn inventory(scan: &Report, rules: &RuleSet, sidecars: &[Sidecar]) -> Vec<Invent
             out.push(InventoryItem {
                 dataset: d.name.clone(),
                 column: c.name.clone(),
-                sensitivity: if gdpr_special {
-                    "special"
-                } else if pipl_sensitive {
-                    "sensitive"
-                } else {
-                    "personal"
-                }
-                .into(),
+                sensitivity: sensitivity(pipl_sensitive, gdpr_special).into(),
                 category,
                 pipl_sensitive,
                 gdpr_special,
@@ -324,6 +349,7 @@ fn inventory(scan: &Report, rules: &RuleSet, sidecars: &[Sidecar]) -> Vec<Invent
                 declared: declared
                     .as_ref()
                     .map(|cols| cols.contains(&c.name.as_str())),
+                embedded: false,
             });
         }
     }

@@ -21,6 +21,7 @@ fn column(name: &str, category: &str, protection: Option<Protection>) -> ColumnP
             evidence: Default::default(),
             minors: None,
             protection,
+            embedded: Default::default(),
         }),
     }
 }

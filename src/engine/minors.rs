@@ -2,10 +2,14 @@
 //! on or before `as_of` (both `DATE` literals): with `after` = as-of minus 14 years, the
 //! rows of children under 14, whose data PIPL Art. 28 treats as sensitive.
 //!
-//! The birth date is the column's value when it is a date or timestamp, or the birth
-//! date encoded in a valid resident ID when it is text. Every column gets one in the
-//! scan's single aggregate (the classifier decides afterwards which counts matter), so
-//! text that cannot be an ID (not 15 or 18 characters) is rejected before any parsing.
+//! The birth date is the column's value when it is a date or timestamp. When it is text,
+//! it is the birth date encoded in a valid resident ID, or the calendar date the text
+//! writes (`1990-03-07`, `1990/3/7`, `19900307`, `1990年3月7日`: `validate::date`), so
+//! birth dates read as text (a CSV column with one bad value, NDJSON, all-text Parquet)
+//! count like typed ones. Every column gets one in the scan's single aggregate (the
+//! classifier decides afterwards which counts matter), so text that cannot be either
+//! (fewer than 8 or more than 40 bytes, or not starting with a digit) is rejected
+//! before any parsing.
 
 use std::sync::Arc;
 
@@ -95,12 +99,19 @@ impl MinorsAccumulator {
         days > self.after && days <= self.as_of
     }
 
+    /// The birth date a text value holds: a resident ID's, or a written date's.
     fn id_birth(v: &str) -> Option<i32> {
         let v = v.trim();
-        if v.len() != 18 && v.len() != 15 {
+        // Both start with a digit (ASCII, or full-width: U+FF10..U+FF19 start 0xEF 0xBC).
+        if !(8..=40).contains(&v.len()) || !matches!(v.as_bytes()[0], b'0'..=b'9' | 0xEF) {
             return None;
         }
-        crate::validate::cn_resident_id::birth_date(v).map(epoch_days)
+        if (v.len() == 18 || v.len() == 15)
+            && let Some(d) = crate::validate::cn_resident_id::birth_date(v)
+        {
+            return Some(epoch_days(d));
+        }
+        crate::validate::date::calendar_date(v).map(epoch_days)
     }
 }
 
@@ -189,10 +200,20 @@ mod tests {
             Some(id("20150301")),
             Some(id("19800101")),
             Some(id("20121101")),
+            // Birth dates written as text count like typed ones.
+            Some("2015-03-01".to_string()),
+            Some("2015/3/1".to_string()),
+            Some("20150301".to_string()),
+            Some("2015年3月1日".to_string()),
+            Some("１９８０－０１－０１".to_string()),
+            Some("2012-11-01".to_string()),
+            Some("2026-11-02".to_string()),
             Some("junk".to_string()),
             None,
         ]));
         a.update_batch(&[values]).unwrap();
-        assert_eq!(a.count, 1);
+        // The ID born 2015-03-01 and the four written forms of that day; 1980, the
+        // 14th birthday itself and a date after as-of do not count.
+        assert_eq!(a.count, 5);
     }
 }

@@ -1,15 +1,17 @@
 //! The query engine steward runs on: a DataFusion session with a memory pool and every
 //! function a scan plan calls, the domain functions of [`crate::udf`] and the scan's own
-//! aggregates (value samples, true counts, duplicate keys, distinct samples, minors) and
-//! helpers (trim, float bits).
+//! aggregates (value samples, true counts, duplicate keys, distinct samples, minors,
+//! personal data inside text) and helpers (trim, float bits).
 //!
 //! Below [`crate::scan`] and [`crate::cluster`]: both start their sessions here, so a
 //! local scan, a Ballista scheduler and its executors plan with the same functions.
-//! Imports only [`crate::udf`], [`crate::error`] and DataFusion.
+//! Imports only [`crate::udf`], the pure validators and span finder they share
+//! ([`crate::validate`], [`crate::classify::spans`]), [`crate::error`] and DataFusion.
 
 pub(crate) mod count_true;
 pub(crate) mod distinct_sample;
 pub(crate) mod duplicates;
+pub(crate) mod embedded;
 pub(crate) mod float_bits;
 pub(crate) mod minors;
 pub(crate) mod sample;
@@ -77,6 +79,7 @@ pub fn register_functions(ctx: &SessionContext, key_spill: Option<usize>) {
     crate::udf::register_all(ctx);
     ctx.register_udaf(sample::udaf());
     ctx.register_udaf(count_true::udaf());
+    ctx.register_udaf(embedded::udaf());
     ctx.register_udaf(duplicates::udaf(key_spill));
     ctx.register_udaf(distinct_sample::udaf());
     ctx.register_udaf(minors::udaf());

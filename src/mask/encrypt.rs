@@ -124,10 +124,53 @@ pub fn decrypt(keys: &[Key], value: &str) -> Result<String, DecryptError> {
     String::from_utf8(plain).map_err(|_| DecryptError::Invalid)
 }
 
+/// Where `mask`'s `spans` method writes a ciphertext inside a text: `[enc:v1:...]`.
+pub const EMBEDDED_OPEN: &str = "[enc:v1:";
+
+/// A text with every `[enc:v1:...]` ciphertext `spans` wrote inside it decrypted in
+/// place; `None` when the text holds none.
+pub fn decrypt_embedded(keys: &[Key], text: &str) -> Result<Option<String>, DecryptError> {
+    if !text.contains(EMBEDDED_OPEN) {
+        return Ok(None);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(EMBEDDED_OPEN) {
+        out.push_str(&rest[..at]);
+        let inner = &rest[at + 1..];
+        let end = inner.find(']').ok_or(DecryptError::Invalid)?;
+        out.push_str(&decrypt(keys, &inner[..end])?);
+        rest = &inner[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(Some(out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::mask::keys::test_key;
+
+    #[test]
+    fn ciphertexts_inside_text_round_trip() {
+        let k = test_key(3);
+        let text = format!(
+            "客户电话[{}]，邮箱 [{}] 下午联系",
+            encrypt(&k, "13812345678"),
+            encrypt(&k, "a@b.cn")
+        );
+        assert_eq!(
+            decrypt_embedded(std::slice::from_ref(&k), &text)
+                .unwrap()
+                .as_deref(),
+            Some("客户电话13812345678，邮箱 a@b.cn 下午联系")
+        );
+        assert_eq!(
+            decrypt_embedded(std::slice::from_ref(&k), "no ciphertext").unwrap(),
+            None
+        );
+        assert!(decrypt_embedded(&[k], "cut [enc:v1:abc").is_err());
+    }
 
     #[test]
     fn round_trip_wrong_key_and_tampering() {

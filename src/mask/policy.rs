@@ -11,7 +11,15 @@
 //!   birth_date: { method: generalize, to: year }
 //!   card_no: { method: partial, keep_first: 0, keep_last: 4 }
 //!   city: keep                # stays in clear, even with auto
+//!   notes: { method: spans, with: partial }   # only the personal data inside the text
 //! ```
+//!
+//! `spans` transforms the personal data [`crate::classify::spans`] finds inside a text
+//! (a mobile, e-mail address or ID number in a notes column) and keeps the rest:
+//! `with: partial` (each span in its category's shape, `客户电话138****5678`), `redact`
+//! (`[cn_mobile]`), `tokenize` or `encrypt` (`[enc:v1:...]`, which `unmask` restores).
+//! Under `auto: true`, a text column that is no personal-data column itself but holds
+//! personal data inside its text gets `spans` with `partial`.
 
 use std::path::Path;
 
@@ -45,6 +53,44 @@ pub enum Method {
         days: u32,
         by: String,
     },
+    /// Only the personal data found inside the text, by the given method.
+    Spans(SpanWith),
+}
+
+/// How `spans` transforms each span it finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpanWith {
+    /// The span in its category's partial shape (`138****5678`, `z***@gmail.com`).
+    Partial,
+    /// `[<category>]`, e.g. `[cn_mobile]`.
+    Redact,
+    /// A keyed token of the span (`tok_...`).
+    Tokenize,
+    /// `[enc:v1:...]`, restored by `steward unmask`.
+    Encrypt,
+}
+
+impl SpanWith {
+    pub const NAMES: &str = "partial, redact, tokenize, encrypt";
+
+    fn parse(s: &str) -> Option<SpanWith> {
+        Some(match s {
+            "partial" => SpanWith::Partial,
+            "redact" => SpanWith::Redact,
+            "tokenize" => SpanWith::Tokenize,
+            "encrypt" => SpanWith::Encrypt,
+            _ => return None,
+        })
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            SpanWith::Partial => "partial",
+            SpanWith::Redact => "redact",
+            SpanWith::Tokenize => "tokenize",
+            SpanWith::Encrypt => "encrypt",
+        }
+    }
 }
 
 impl Method {
@@ -58,6 +104,7 @@ impl Method {
             Method::Encrypt => "encrypt",
             Method::Generalize(_) => "generalize",
             Method::Shift { .. } => "shift",
+            Method::Spans(_) => "spans",
         }
     }
 
@@ -74,13 +121,17 @@ impl Method {
             Method::Encrypt => "encrypt".into(),
             Method::Generalize(to) => format!("generalize ({to:?})").to_lowercase(),
             Method::Shift { days, by } => format!("shift (±{days} days by {by})"),
+            Method::Spans(with) => format!("spans ({})", with.id()),
         }
     }
 
     pub fn needs_key(&self) -> bool {
         matches!(
             self,
-            Method::Tokenize { .. } | Method::Encrypt | Method::Shift { .. }
+            Method::Tokenize { .. }
+                | Method::Encrypt
+                | Method::Shift { .. }
+                | Method::Spans(SpanWith::Tokenize | SpanWith::Encrypt)
         )
     }
 
@@ -168,7 +219,7 @@ impl MethodInfo {
 }
 
 /// Every mask method, in documentation order.
-pub const METHODS: [MethodInfo; 7] = [
+pub const METHODS: [MethodInfo; 8] = [
     MethodInfo {
         id: "keep",
         summary: "the value as it was, even under `auto: true`",
@@ -203,6 +254,11 @@ pub const METHODS: [MethodInfo; 7] = [
         id: "shift",
         summary: "dates moved by a keyed per-record offset of up to `days` (`by`: the record's column)",
         doc: "src/mask/shift.rs",
+    },
+    MethodInfo {
+        id: "spans",
+        summary: "only the personal data found inside a text (`with`: partial, redact, tokenize, encrypt), the rest kept",
+        doc: "src/mask/policy.rs",
     },
 ];
 
@@ -265,6 +321,25 @@ pub fn load(path: &Path) -> Result<Policy> {
                 format_preserving: full.format_preserving,
             }),
             "encrypt" => Some(Method::Encrypt),
+            "spans" => match full
+                .with
+                .as_deref()
+                .map_or(Some(SpanWith::Partial), SpanWith::parse)
+            {
+                Some(with) => Some(Method::Spans(with)),
+                None => {
+                    diags.push(RuleDiagnostic {
+                        origin: at.clone(),
+                        message: format!(
+                            "spans `with:` must be one of {}; got {:?}",
+                            SpanWith::NAMES,
+                            full.with.unwrap_or_default()
+                        ),
+                        help: None,
+                    });
+                    None
+                }
+            },
             "shift" => match (full.days, full.by) {
                 (Some(days), Some(by)) if (1..=3650).contains(&days) => {
                     Some(Method::Shift { days, by })

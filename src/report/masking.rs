@@ -16,8 +16,12 @@ pub struct ColumnSummary {
     /// Declared in the policy (else chosen by `auto`, or kept).
     pub explicit: bool,
     pub values_changed: u64,
-    /// A category the classifier still finds in the output, in clear.
+    /// A category the classifier still finds in the output, in clear (for `spans`, a
+    /// category of a span still found inside the output's text).
     pub still_detected: Option<String>,
+    /// Categories of personal data the scan found inside the column's text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub embedded: Vec<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -50,7 +54,11 @@ pub fn render(s: &MaskSummary, dry_run: bool) -> String {
     for c in &s.columns {
         let mut row = vec![
             c.column.clone(),
-            c.category.clone().unwrap_or_else(|| "-".into()),
+            match (&c.category, c.embedded.is_empty()) {
+                (Some(cat), _) => cat.clone(),
+                (None, false) => format!("- (inside text: {})", c.embedded.join(", ")),
+                (None, true) => "-".into(),
+            },
             c.method.clone(),
             if c.explicit {
                 "policy"

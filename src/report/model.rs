@@ -4,6 +4,8 @@
 //! Renderers read this model and nothing else: they never query data. Every value in it
 //! is already masked; nothing raw from the input may be stored here.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -252,6 +254,11 @@ pub struct Classification {
     /// when none of the sampled values is.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub protection: Option<Protection>,
+    /// Rows whose text holds personal data inside other text, by category
+    /// (`{"cn_mobile": 12, "email": 3}` for a notes column); omitted when there is none.
+    /// The column's `category` stays what the column itself is.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub embedded: BTreeMap<String, u64>,
 }
 
 /// How many of a column's sampled distinct values look protected, recognised by the

@@ -10,8 +10,11 @@ use datafusion::prelude::SessionContext;
 use super::compile::{self, BoundCheck, BoundDataset, Col, Plan, ident, is_text};
 use super::row::Row;
 use super::{ScanOptions, sql_options};
-use crate::engine::{count_true, distinct_sample, duplicates, float_bits, minors, sample};
-use crate::mask::partial::{mask, mask_as};
+use crate::classify::category::KeyShape;
+use crate::engine::{
+    count_true, distinct_sample, duplicates, embedded, float_bits, minors, sample,
+};
+use crate::mask::partial::mask_as;
 use crate::report::{CheckResult, Classification, ColumnProfile, DatasetReport, Sample};
 use crate::rules::DatasetRules;
 use crate::score;
@@ -76,7 +79,6 @@ pub(super) async fn scan_dataset(
     let key = bound
         .map(|b| key_sql(&b.key, Col::text))
         .unwrap_or_else(|| "''".into());
-    let sensitive_key = bound.is_some_and(|b| !b.key.is_empty());
 
     // One aggregate over one scan, on top of two projections that compute what several
     // aggregate arguments share, once per row:
@@ -202,6 +204,12 @@ pub(super) async fn scan_dataset(
         } else {
             "0".into()
         });
+        // Personal data inside text (a notes column's mobiles and e-mail addresses).
+        let embedded = select.push(if is_text(t) {
+            format!("{}({})", embedded::NAME, ident(&compile::trimmed_alias(i)))
+        } else {
+            "NULL".into()
+        });
         profile_outputs.push(ProfileOutputs {
             present,
             empty,
@@ -210,6 +218,7 @@ pub(super) async fn scan_dataset(
             max,
             values,
             minors,
+            embedded,
         });
     }
     let aliased: Vec<String> = select
@@ -234,7 +243,17 @@ pub(super) async fn scan_dataset(
         .iter()
         .zip(&profile_outputs)
         .map(|(field, at)| {
-            let class = classification(field.name(), &row.strings(at.values), row.u64(at.minors));
+            let embedded = row
+                .named_u64s(at.embedded)
+                .into_iter()
+                .filter(|(_, n)| *n > 0)
+                .collect();
+            let class = classification(
+                field.name(),
+                &row.strings(at.values),
+                row.u64(at.minors),
+                embedded,
+            );
             // The smallest and largest value of a personal column (a birth date, a
             // mobile number read as an integer) are personal data: masked like samples.
             let category = class.category.clone();
@@ -267,7 +286,22 @@ pub(super) async fn scan_dataset(
             }
         })
         .collect();
-    // Samples are masked knowing what their column holds.
+    // Samples are masked knowing what their column holds, and so are their keys.
+    let key_parts: Vec<KeyPart> = bound
+        .map(|b| &b.key[..])
+        .unwrap_or_default()
+        .iter()
+        .map(|k| {
+            let category = columns
+                .get(k.index)
+                .and_then(|c| c.classification.as_ref()?.category.as_deref());
+            match category.and_then(|id| Some((id, crate::classify::category::get(id)?.key))) {
+                Some((id, KeyShape::AsSample)) => KeyPart::Personal(id),
+                // An internal account number, or no personal data: readable.
+                Some((_, KeyShape::Clear)) | None => KeyPart::NotPersonal,
+            }
+        })
+        .collect();
     let category = |check: &BoundCheck| -> Option<String> {
         let name = check.spec.column.as_deref()?;
         let c = columns.iter().find(|c| c.name == name)?;
@@ -289,12 +323,7 @@ pub(super) async fn scan_dataset(
                     .strings(samples)
                     .into_iter()
                     .map(|s| {
-                        split_sample(
-                            &s,
-                            sensitive_key,
-                            has_value(check),
-                            category(check).as_deref(),
-                        )
+                        split_sample(&s, &key_parts, has_value(check), category(check).as_deref())
                     })
                     .collect();
                 checks.push(result(check, evaluated, failed, samples, None));
@@ -360,7 +389,7 @@ pub(super) async fn scan_dataset(
                 let samples = r
                     .strings(2)
                     .into_iter()
-                    .map(|s| split_sample(&s, sensitive_key, true, category(check).as_deref()))
+                    .map(|s| split_sample(&s, &key_parts, true, category(check).as_deref()))
                     .collect();
                 checks.push(result(check, r.u64(0), r.u64(1), samples, None));
             }
@@ -423,6 +452,8 @@ struct ProfileOutputs {
     values: usize,
     /// Rows whose birth date (or resident ID's) makes the person under 14.
     minors: usize,
+    /// Rows holding personal data inside text, by category (`engine::embedded`).
+    embedded: usize,
 }
 
 /// Birth dates after this day make a person under 14 at `as_of`.
@@ -433,7 +464,12 @@ fn minors_after(as_of: NaiveDate) -> NaiveDate {
 }
 
 /// The classifier's verdict on one column, in the report's terms.
-fn classification(name: &str, values: &[String], minors: u64) -> Classification {
+fn classification(
+    name: &str,
+    values: &[String],
+    minors: u64,
+    embedded: std::collections::BTreeMap<String, u64>,
+) -> Classification {
     let f = crate::classify::classify_column(name, values);
     let category = f.category.and_then(crate::classify::category::get);
     Classification {
@@ -449,6 +485,7 @@ fn classification(name: &str, values: &[String], minors: u64) -> Classification 
         },
         minors: category.is_some_and(|c| c.minors).then_some(minors),
         protection: crate::report::Protection::of_values(values),
+        embedded,
     }
 }
 
@@ -479,37 +516,61 @@ fn result(
     }
 }
 
-/// `key␟value` -> a masked sample. Keys are masked too: a key column may itself be
-/// personal data (a mobile number used as the customer key).
-fn split_sample(s: &str, has_key: bool, has_value: bool, category: Option<&str>) -> Sample {
-    let (key, value) = s.split_once(SAMPLE_SEP).unwrap_or((s, ""));
+/// How a sample shows one part of its row key: masked by the key column's category
+/// (an ID, passport, permit, phone or name used as the key), or readable when the
+/// classifier found no personal data in the column or an internal account number
+/// (the category's [`KeyShape`]).
+#[derive(Debug, Clone, Copy)]
+enum KeyPart<'a> {
+    Personal(&'a str),
+    NotPersonal,
+}
+
+/// `key␟value` -> a masked sample. Key parts are masked by their column's category like
+/// values; a part of a column with no personal data stays readable (`C000042`) unless
+/// the value is of a category on its own (a mobile, an ID number with a valid check
+/// character, an e-mail address), which is masked all the same.
+fn split_sample(s: &str, key: &[KeyPart], has_value: bool, category: Option<&str>) -> Sample {
+    let (key_text, value) = s.split_once(SAMPLE_SEP).unwrap_or((s, ""));
     Sample {
-        key: has_key.then(|| {
-            key.split('|')
-                .map(mask_key_part)
-                .collect::<Vec<_>>()
-                .join("|")
-        }),
+        key: (!key.is_empty()).then(|| mask_key(key_text, key)),
         value: has_value.then(|| mask_as(category, value)),
         count: None,
     }
 }
 
-/// Row keys are shown in clear when they look like internal identifiers (letters and
-/// digits with at most 10 digits, e.g. `C000042`); anything longer or with other
-/// characters (mobiles, ID numbers, e-mails, names) is masked.
-fn mask_key_part(part: &str) -> String {
-    let digits = part.chars().filter(|c| c.is_ascii_digit()).count();
-    let internal = !part.is_empty()
-        && part
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && digits <= 10
-        && part.len() <= 16;
-    if internal {
-        part.to_string()
-    } else {
-        mask(part)
+/// A row key (parts joined by `|`) with each part masked by its column.
+fn mask_key(key_text: &str, key: &[KeyPart]) -> String {
+    let mut out = String::with_capacity(key_text.len());
+    // A part may itself contain `|`: the last column takes the rest.
+    let mut rest = key_text;
+    for (i, part) in key.iter().enumerate() {
+        let text = if i + 1 == key.len() {
+            std::mem::take(&mut rest)
+        } else {
+            match rest.split_once('|') {
+                Some((a, b)) => {
+                    rest = b;
+                    a
+                }
+                None => std::mem::take(&mut rest),
+            }
+        };
+        if i > 0 {
+            out.push('|');
+        }
+        out.push_str(&mask_key_part(text, *part));
+    }
+    out
+}
+
+fn mask_key_part(text: &str, part: KeyPart) -> String {
+    match part {
+        KeyPart::Personal(category) => mask_as(Some(category), text),
+        KeyPart::NotPersonal => match crate::classify::value_category(text.trim()) {
+            Some(category) => mask_as(Some(category), text),
+            None => text.to_string(),
+        },
     }
 }
 
@@ -518,9 +579,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn internal_keys_stay_readable_and_personal_keys_are_masked() {
-        assert_eq!(mask_key_part("C000042"), "C000042");
-        assert_eq!(mask_key_part("13812346138"), "138****6138");
-        assert_eq!(mask_key_part("a@b.com"), "a***@b.com");
+    fn keys_are_masked_by_their_column() {
+        use KeyPart::*;
+        // Readable when the column holds no personal data...
+        assert_eq!(mask_key("C000042", &[NotPersonal]), "C000042");
+        assert_eq!(
+            mask_key("ORD-2026-11-05-000123", &[NotPersonal]),
+            "ORD-2026-11-05-000123"
+        );
+        // ...unless the value is personal on its own.
+        assert_eq!(mask_key("13812346138", &[NotPersonal]), "138****6138");
+        assert_eq!(mask_key("a@b.com", &[NotPersonal]), "a***@b.com");
+        // A personal key column masks every value, whatever it looks like.
+        assert_eq!(
+            mask_key("E87654321", &[Personal("cn_passport")]),
+            "E8*****21"
+        );
+        assert_eq!(mask_key("zhangwei", &[Personal("person_name")]), "z*******");
+        assert_eq!(
+            mask_key("C000042|张三丰", &[NotPersonal, Personal("person_name")]),
+            "C000042|张**"
+        );
     }
 }

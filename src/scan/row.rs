@@ -29,6 +29,21 @@ impl Row {
         Row { columns }
     }
 
+    /// The `UInt64` fields of a struct column by name; empty when it is not a struct.
+    pub(super) fn named_u64s(&self, i: usize) -> Vec<(String, u64)> {
+        let Some(s) = self.columns.get(i).and_then(|c| c.as_struct_opt()) else {
+            return Vec::new();
+        };
+        let row = Row {
+            columns: s.columns().to_vec(),
+        };
+        s.fields()
+            .iter()
+            .enumerate()
+            .map(|(j, f)| (f.name().clone(), row.u64(j)))
+            .collect()
+    }
+
     pub(super) fn opt_u64(&self, i: usize) -> Option<u64> {
         let col = self.columns.get(i)?;
         if col.is_null(0) {

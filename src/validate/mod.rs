@@ -9,6 +9,7 @@
 
 pub mod cn_resident_id;
 pub mod cn_uscc;
+pub mod date;
 pub mod email;
 pub mod luhn;
 pub mod phone;

@@ -18,6 +18,7 @@ pub const DETECTOR: Detector = Detector {
         default_mask: DefaultMask::Partial,
         partial: PartialShape::CanonicalMobile,
         sample: SampleShape::Mobile,
+        key: KeyShape::AsSample,
         token: TokenInput::CanonicalMobile,
         minors: false,
         suggest: Suggest::Format { duplicates: true },

@@ -18,6 +18,7 @@ pub const DETECTOR: Detector = Detector {
         default_mask: DefaultMask::Tokenize,
         partial: PartialShape::Ends { first: 6, last: 4 },
         sample: SampleShape::Generic,
+        key: KeyShape::AsSample,
         token: TokenInput::AsWritten,
         minors: true,
         suggest: Suggest::Format { duplicates: true },

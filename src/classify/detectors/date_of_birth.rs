@@ -1,7 +1,8 @@
 //! `date_of_birth`: birth dates (header-led: a date column could be any event).
 //!
 //! Weak: a calendar date (`1990-05-17`, `1990/5/17`, `19900517`, `1990年5月17日`,
-//! optionally followed by a midnight time) with a year from 1900 to 2100.
+//! optionally followed by a midnight time) with a year from 1900 to 2100
+//! (`validate::date`).
 
 use super::{Detector, Match, weak_if};
 use crate::classify::category::*;
@@ -16,6 +17,7 @@ pub const DETECTOR: Detector = Detector {
         default_mask: DefaultMask::GeneralizeYear,
         partial: PartialShape::AsSample,
         sample: SampleShape::BirthYear,
+        key: KeyShape::AsSample,
         token: TokenInput::AsWritten,
         minors: true,
         suggest: Suggest::Date,
@@ -42,25 +44,8 @@ pub const DETECTOR: Detector = Detector {
     since: "0.1.0",
 };
 
-pub(crate) fn parse(v: &str) -> Option<chrono::NaiveDate> {
-    let v = v.trim();
-    let v = v
-        .strip_suffix(" 00:00:00")
-        .or_else(|| v.strip_suffix("T00:00:00"))
-        .unwrap_or(v);
-    let v = v.replace(['年', '月', '/', '.'], "-").replace('日', "");
-    let d = if v.len() == 8 && v.bytes().all(|b| b.is_ascii_digit()) {
-        chrono::NaiveDate::parse_from_str(&v, "%Y%m%d").ok()?
-    } else {
-        chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok()?
-    };
-    (1900..=2100)
-        .contains(&chrono::Datelike::year(&d))
-        .then_some(d)
-}
-
 fn check(v: &str) -> Match {
-    weak_if(parse(v).is_some())
+    weak_if(crate::validate::date::calendar_date(v).is_some())
 }
 
 #[cfg(test)]

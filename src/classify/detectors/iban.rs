@@ -14,6 +14,7 @@ pub const DETECTOR: Detector = Detector {
         default_mask: DefaultMask::Partial,
         partial: PartialShape::Ends { first: 0, last: 4 },
         sample: SampleShape::Generic,
+        key: KeyShape::AsSample,
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,

@@ -20,6 +20,7 @@ pub const DETECTOR: Detector = Detector {
         default_mask: DefaultMask::Partial,
         partial: PartialShape::AsSample,
         sample: SampleShape::Generic,
+        key: KeyShape::AsSample,
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,

@@ -17,6 +17,7 @@ pub const DETECTOR: Detector = Detector {
         default_mask: DefaultMask::GeneralizeCity,
         partial: PartialShape::AsSample,
         sample: SampleShape::Address,
+        key: KeyShape::AsSample,
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,

@@ -101,7 +101,8 @@ pub(super) fn retention(cx: &Context<'_>) -> Outcome {
     let mut lines = Vec::new();
     let mut status = Vec::new();
     for d in &cx.scan.datasets {
-        let Some(r) = super::super::spec_for(cx.rules, &d.name).and_then(|s| s.retention.as_ref()) else {
+        let Some(r) = super::super::spec_for(cx.rules, &d.name).and_then(|s| s.retention.as_ref())
+        else {
             status.push(NeedsReview);
             lines.push(format!(
                 "{}: no retention period declared (compliance.retention)",
@@ -137,7 +138,6 @@ pub(super) fn retention(cx: &Context<'_>) -> Outcome {
     }
     (worst(status), lines)
 }
-
 
 pub(super) fn audit_history(cx: &Context<'_>) -> Outcome {
     let mut lines = vec![format!(

@@ -28,7 +28,8 @@ pub(super) fn sensitive_present(cx: &Context<'_>) -> Outcome {
         })
         .collect();
     for d in &cx.scan.datasets {
-        let basis = super::super::spec_for(cx.rules, &d.name).and_then(|s| s.lawful_basis.as_deref());
+        let basis =
+            super::super::spec_for(cx.rules, &d.name).and_then(|s| s.lawful_basis.as_deref());
         if of(cx, &d.name).any(|i| i.pipl_sensitive) {
             lines.push(match basis {
                 Some(b) => format!(
@@ -124,7 +125,6 @@ pub(super) fn identifiers_unprotected(cx: &Context<'_>) -> Outcome {
     };
     (status, lines)
 }
-
 
 pub(super) fn inventory(cx: &Context<'_>) -> Outcome {
     let mut lines = Vec::new();

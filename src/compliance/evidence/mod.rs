@@ -78,7 +78,7 @@ fn of<'a>(cx: &'a Context<'_>, dataset: &'a str) -> impl Iterator<Item = &'a Inv
 
 fn names<'a>(items: impl Iterator<Item = &'a InventoryItem>) -> String {
     items
-        .map(|i| format!("{} ({})", i.column, i.category))
+        .map(|i| format!("{} ({})", i.column, i.category_shown()))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -10,19 +10,21 @@ use datafusion::arrow::datatypes::DataType;
 
 use super::verify::Sample;
 use crate::classify::category::{Category, PartialShape, SampleShape, TokenInput};
+use crate::classify::spans::{self, Span};
 use crate::error::{Error, Result};
 use crate::mask::encrypt::{self};
 use crate::mask::generalize::generalize;
 use crate::mask::keys::Key;
-use crate::mask::policy::Method;
+use crate::mask::policy::{Method, SpanWith};
 use crate::mask::{partial, tokenize};
 
 /// Per-column state of `encrypt`: nonces read from the OS in bulk, and the buffer that
-/// holds nonce || ciphertext || tag.
+/// holds nonce || ciphertext || tag; and of `spans`, the reused span buffer.
 #[derive(Default)]
 struct EncryptState {
     nonces: Option<encrypt::Nonces>,
     blob: Vec<u8>,
+    found: Vec<Span>,
 }
 
 /// One value through one method, appended to `out`; `false` is null. (`shift` needs the
@@ -77,8 +79,61 @@ fn apply_into(
             None => return false,
         },
         Method::Shift { .. } => return false,
+        Method::Spans(with) => {
+            let mut found = std::mem::take(&mut enc.found);
+            found.clear();
+            spans::find_into(v, &mut found);
+            let mut at = 0;
+            for s in &found {
+                out.push_str(&v[at..s.start]);
+                span_into(*with, s.category, key, &v[s.start..s.end], out, enc);
+                at = s.end;
+            }
+            out.push_str(&v[at..]);
+            enc.found = found;
+        }
     }
     true
+}
+
+/// One span of a text through `spans`' method, appended to `out`, in its category's
+/// shape. Without a key (a dry run never gets here) a keyed span is redacted.
+fn span_into(
+    with: SpanWith,
+    category: &'static str,
+    key: Option<&Key>,
+    span: &str,
+    out: &mut String,
+    enc: &mut EncryptState,
+) {
+    let c = crate::classify::category::get(category);
+    let redact = |out: &mut String| {
+        out.push('[');
+        out.push_str(category);
+        out.push(']');
+    };
+    match (with, key) {
+        (SpanWith::Partial, _) => {
+            let partial = Method::Partial {
+                keep_first: None,
+                keep_last: None,
+            };
+            apply_into(&partial, c, key, span, out, enc);
+        }
+        (SpanWith::Tokenize, Some(_)) => {
+            let token = Method::Tokenize {
+                format_preserving: false,
+            };
+            apply_into(&token, c, key, span, out, enc);
+        }
+        (SpanWith::Encrypt, Some(_)) => {
+            // Delimited, so `unmask` finds where a ciphertext inside text ends.
+            out.push('[');
+            apply_into(&Method::Encrypt, c, key, span, out, enc);
+            out.push(']');
+        }
+        (SpanWith::Redact | SpanWith::Tokenize | SpanWith::Encrypt, _) => redact(out),
+    }
 }
 
 /// What a token is computed from: in a mobile column, a mobile in any written form is
@@ -280,6 +335,9 @@ fn mask_column(
             // the sample has already been offered).
             if let Some(sample) = sample.as_deref_mut() {
                 sample.offer(&scratch);
+                if matches!(method, Method::Spans(_)) {
+                    sample.offer_spans(&scratch);
+                }
             }
             out.append_value(&scratch);
         } else {

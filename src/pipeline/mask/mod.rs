@@ -162,10 +162,19 @@ pub async fn plan(opts: &MaskOptions) -> Result<Plan> {
     let mut methods: Vec<Method> = Vec::new();
     for c in &dataset.columns {
         let category = c.classification.as_ref().and_then(|k| k.category.clone());
+        let embedded: Vec<String> = c
+            .classification
+            .as_ref()
+            .map(|k| k.embedded.keys().cloned().collect())
+            .unwrap_or_default();
         let (method, explicit) = match policy.columns.get(&c.name) {
             Some((m, _)) => (m.clone(), true),
             None => match (&category, policy.auto) {
                 (Some(cat), true) => (Method::default_for(cat), false),
+                // A text column with personal data inside its text (notes): only that.
+                (None, true) if !embedded.is_empty() => {
+                    (Method::Spans(policy::SpanWith::Partial), false)
+                }
                 _ => (Method::Keep, false),
             },
         };
@@ -177,6 +186,7 @@ pub async fn plan(opts: &MaskOptions) -> Result<Plan> {
             explicit,
             values_changed: 0,
             still_detected: None,
+            embedded,
         });
         methods.push(method);
     }
@@ -257,7 +267,8 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
         }
         c.still_detected = match sample {
             Some(sample) => sample.category(&c.column),
-            None => c.category.clone(),
+            // Unchanged: still what the scan found, in the column or inside its text.
+            None => c.category.clone().or_else(|| c.embedded.first().cloned()),
         };
     }
     crate::output::persist(tmp, &opts.output)?;
@@ -392,31 +403,40 @@ pub async fn unmask(opts: &UnmaskOptions) -> Result<Vec<(String, u64)>> {
             let text = Text::of(col)?;
             let mut out = Vec::with_capacity(text.len());
             for (r, v) in (0..text.len()).map(|r| (r, text.get(r))) {
+                let row = first_row + r as u64;
+                let fail = |e: DecryptError| {
+                    let why = match e {
+                        DecryptError::UnknownKey(id) => format!(
+                            "encrypted with key {id}, which none of the given keys is (their ids: {})",
+                            keys.iter().map(Key::id).collect::<Vec<_>>().join(", ")
+                        ),
+                        _ => "cannot be decrypted: the value was changed or cut, or the key is wrong".into(),
+                    };
+                    Error::Data {
+                        path: input.path.clone(),
+                        line: csv.then_some(row + 2),
+                        column: None,
+                        message: format!(
+                            "{}column '{}': {why}",
+                            if csv { String::new() } else { format!("record {}, ", row + 1) },
+                            f.name()
+                        ),
+                    }
+                };
                 let plain = match v {
                     Some(v) if v.starts_with(encrypt::PREFIX) => {
                         counts[i].1 += 1;
-                        let row = first_row + r as u64;
-                        Some(encrypt::decrypt(&keys, v).map_err(|e| {
-                            let why = match e {
-                                DecryptError::UnknownKey(id) => format!(
-                                    "encrypted with key {id}, which none of the given keys is (their ids: {})",
-                                    keys.iter().map(Key::id).collect::<Vec<_>>().join(", ")
-                                ),
-                                _ => "cannot be decrypted: the value was changed or cut, or the key is wrong".into(),
-                            };
-                            Error::Data {
-                                path: input.path.clone(),
-                                line: csv.then_some(row + 2),
-                                column: None,
-                                message: format!(
-                                    "{}column '{}': {why}",
-                                    if csv { String::new() } else { format!("record {}, ", row + 1) },
-                                    f.name()
-                                ),
-                            }
-                        })?)
+                        Some(encrypt::decrypt(&keys, v).map_err(fail)?)
                     }
-                    other => other.map(str::to_string),
+                    // Ciphertexts of `spans` inside a text.
+                    Some(v) => match encrypt::decrypt_embedded(&keys, v).map_err(fail)? {
+                        Some(plain) => {
+                            counts[i].1 += 1;
+                            Some(plain)
+                        }
+                        None => Some(v.to_string()),
+                    },
+                    None => None,
                 };
                 out.push(plain);
             }

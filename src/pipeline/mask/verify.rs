@@ -22,6 +22,9 @@ pub struct Sample {
     /// Once `k` values are held, only hashes below this one get in.
     threshold: u64,
     held: hashbrown::HashSet<u64>,
+    /// For `spans` columns: rows of the output whose text still holds a span, by
+    /// category (the span finder re-run on every written value).
+    span_leaks: BTreeMap<&'static str, u64>,
 }
 
 impl Default for Sample {
@@ -37,6 +40,7 @@ impl Sample {
             values: BTreeMap::new(),
             threshold: u64::MAX,
             held: hashbrown::HashSet::new(),
+            span_leaks: BTreeMap::new(),
         }
     }
 
@@ -66,8 +70,23 @@ impl Sample {
         }
     }
 
+    /// Re-runs span detection on one written value of a `spans` column: a span that
+    /// survived masking is a leak.
+    pub fn offer_spans(&mut self, v: &str) {
+        let mut seen: Vec<&'static str> = Vec::new();
+        for s in crate::classify::spans::find(v) {
+            if !seen.contains(&s.category) {
+                seen.push(s.category);
+                *self.span_leaks.entry(s.category).or_default() += 1;
+            }
+        }
+    }
+
     /// Both samples in one (the bottom-k of a union is the bottom-k of the two samples).
     pub fn merge(&mut self, other: Sample) {
+        for (c, n) in other.span_leaks {
+            *self.span_leaks.entry(c).or_default() += n;
+        }
         for (h, v) in other.values {
             self.offer_hashed(h, &v);
         }
@@ -80,11 +99,14 @@ impl Sample {
         v
     }
 
-    /// The category the classifier finds in column `name` from this sample.
+    /// The category the classifier finds in column `name` from this sample, or else
+    /// the first category of a span that survived in a `spans` column's text.
     pub fn category(self, name: &str) -> Option<String> {
+        let leaked = self.span_leaks.keys().next().map(|c| c.to_string());
         crate::classify::classify_column(name, &self.into_values())
             .category
             .map(String::from)
+            .or(leaked)
     }
 }
 

@@ -237,7 +237,7 @@ pub(super) fn render(r: &ComplianceReport) -> String {
                 "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td><span class=\"prot {}\" title=\"{}\">{}</span></td><td>{}</td></tr>\n",
                 esc(&i.dataset),
                 esc(&i.column),
-                esc(&i.category),
+                esc(&i.category_shown()),
                 esc(&i.sensitivity),
                 i.present,
                 i.minors.map(|m| m.to_string()).unwrap_or_else(|| "—".into()),

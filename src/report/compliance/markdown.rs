@@ -94,7 +94,7 @@ pub(super) fn render(r: &ComplianceReport) -> String {
                 "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
                 escape(&i.dataset),
                 escape(&i.column),
-                escape(&i.category),
+                escape(&i.category_shown()),
                 i.sensitivity,
                 i.present,
                 i.minors

@@ -166,6 +166,21 @@ pub struct InventoryItem {
     pub protection_evidence: String,
     /// Listed in `compliance.declared_columns`; null when nothing is declared.
     pub declared: Option<bool>,
+    /// Found inside the column's text (a notes column's mobiles), not as the column's
+    /// own category; `present` then counts the rows holding it.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub embedded: bool,
+}
+
+impl InventoryItem {
+    /// The category as a reviewer reads it: `cn_mobile`, or `cn_mobile (inside text)`.
+    pub fn category_shown(&self) -> String {
+        if self.embedded {
+            format!("{} (inside text)", self.category)
+        } else {
+            self.category.clone()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -74,6 +74,9 @@ pub enum SampleShape {
     NameInitial,
     /// A valid mobile keeps the first 3 and last 4 of its 11 digits, written as it was.
     Mobile,
+    /// Only the last 4 digits; every other letter or digit becomes `*`, separators
+    /// stay (`***-**-6789`): how US Social Security numbers are shown by convention.
+    LastFour,
     /// The general mask (`mask::partial::mask`).
     Generic,
 }

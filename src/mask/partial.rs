@@ -112,6 +112,21 @@ pub fn mask_as_into(category: Option<&str>, value: &str, out: &mut String) {
     mask_shape_into(shape, value, out)
 }
 
+/// A text with the personal data inside it ([`crate::classify::spans`]) masked span by
+/// span in each span's category shape, the rest kept as written:
+/// `客户电话13812346138，下午联系` becomes `客户电话138****6138，下午联系`.
+pub fn mask_spans(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for s in crate::classify::spans::find(text) {
+        out.push_str(&text[at..s.start]);
+        mask_as_into(Some(s.category), &text[s.start..s.end], &mut out);
+        at = s.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 /// A value masked in a category's [`SampleShape`], appended to `out`.
 pub fn mask_shape_into(shape: SampleShape, value: &str, out: &mut String) {
     let value = value.trim();
@@ -129,7 +144,27 @@ pub fn mask_shape_into(shape: SampleShape, value: &str, out: &mut String) {
         SampleShape::Mobile if crate::validate::phone::is_cn_mobile(value) => {
             mobile_in_place(value, out)
         }
+        SampleShape::LastFour => last_four_into(value, out),
         _ => mask_into(value, out),
+    }
+}
+
+/// `value` with every letter and digit but its last 4 digits replaced by `*`, all other
+/// characters kept: `123-45-6789` becomes `***-**-6789`. A value with fewer than 8
+/// digits keeps none, so no more than half of a short value is shown.
+fn last_four_into(value: &str, out: &mut String) {
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    let keep_from = if digits >= 8 { digits - 4 } else { digits };
+    let mut i = 0;
+    for c in value.chars() {
+        if c.is_ascii_digit() {
+            out.push(if i >= keep_from { c } else { '*' });
+            i += 1;
+        } else if c.is_alphanumeric() {
+            out.push('*');
+        } else {
+            out.push(c);
+        }
     }
 }
 
@@ -180,6 +215,35 @@ mod tests {
         assert_eq!(mask("C00042"), "C*****");
         assert_eq!(mask("M"), "*");
         assert_eq!(mask(""), "");
+    }
+
+    #[test]
+    fn spans_are_masked_in_place() {
+        assert_eq!(
+            mask_spans("客户电话13812346138，下午联系"),
+            "客户电话138****6138，下午联系"
+        );
+        assert_eq!(
+            mask_spans("发票请发送至zhouboning0727@gmail.com"),
+            "发票请发送至z***@gmail.com"
+        );
+        assert_eq!(
+            mask_spans("订单号20241105123456789"),
+            "订单号20241105123456789"
+        );
+    }
+
+    #[test]
+    fn last_four_keeps_separators_and_the_last_four_digits() {
+        let shown = |v: &str| {
+            let mut out = String::new();
+            mask_shape_into(SampleShape::LastFour, v, &mut out);
+            out
+        };
+        assert_eq!(shown("123-45-6789"), "***-**-6789");
+        assert_eq!(shown("536221234"), "*****1234");
+        assert_eq!(shown("12-34"), "**-**");
+        assert_eq!(shown("A12-345-6789"), "***-***-6789");
     }
 
     /// The char-by-char definition the byte-range version must equal.

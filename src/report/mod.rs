@@ -68,15 +68,35 @@ pub(crate) fn ordered_checks(d: &DatasetReport) -> Vec<&CheckResult> {
     v
 }
 
+/// A sample on one line: `key → value (×count)`, line breaks, tabs and other control
+/// characters inside a value (a multi-line note) written as `\n`, `\r`, `\t`, `\u{..}`.
 pub(crate) fn sample_text(s: &Sample) -> String {
     let mut out = match (&s.key, &s.value) {
-        (Some(k), Some(v)) => format!("{k} → {v}"),
-        (Some(k), None) => k.clone(),
-        (None, Some(v)) => v.clone(),
+        (Some(k), Some(v)) => format!("{} → {}", one_line(k), one_line(v)),
+        (Some(k), None) => one_line(k),
+        (None, Some(v)) => one_line(v),
         (None, None) => String::new(),
     };
     if let Some(n) = s.count {
         out.push_str(&format!(" (×{n})"));
+    }
+    out
+}
+
+/// `text` with its control characters escaped, so that it stays on one line.
+fn one_line(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
     }
     out
 }

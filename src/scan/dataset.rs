@@ -302,10 +302,20 @@ pub(super) async fn scan_dataset(
             }
         })
         .collect();
-    let category = |check: &BoundCheck| -> Option<String> {
-        let name = check.spec.column.as_deref()?;
-        let c = columns.iter().find(|c| c.name == name)?;
-        c.classification.as_ref()?.category.clone()
+    // How a check's sample values are masked: by their column's category, or span by
+    // span when the column is text holding personal data inside it (a notes column).
+    let category = |check: &BoundCheck| -> ValueMask {
+        let class = check
+            .spec
+            .column
+            .as_deref()
+            .and_then(|name| columns.iter().find(|c| c.name == name))
+            .and_then(|c| c.classification.as_ref());
+        match class {
+            Some(k) if k.category.is_none() && !k.embedded.is_empty() => ValueMask::Spans,
+            Some(k) => ValueMask::Category(k.category.clone()),
+            None => ValueMask::Category(None),
+        }
     };
 
     let mut checks = Vec::new();
@@ -322,9 +332,7 @@ pub(super) async fn scan_dataset(
                 let samples = row
                     .strings(samples)
                     .into_iter()
-                    .map(|s| {
-                        split_sample(&s, &key_parts, has_value(check), category(check).as_deref())
-                    })
+                    .map(|s| split_sample(&s, &key_parts, has_value(check), &category(check)))
                     .collect();
                 checks.push(result(check, evaluated, failed, samples, None));
             }
@@ -339,7 +347,7 @@ pub(super) async fn scan_dataset(
                             s.split_once(duplicates::COUNT_SEP).unwrap_or((&s, ""));
                         Sample {
                             key: None,
-                            value: Some(mask_as(category(check).as_deref(), value)),
+                            value: Some(category(check).apply(value)),
                             count: count.parse().ok(),
                         }
                     })
@@ -389,7 +397,7 @@ pub(super) async fn scan_dataset(
                 let samples = r
                     .strings(2)
                     .into_iter()
-                    .map(|s| split_sample(&s, &key_parts, true, category(check).as_deref()))
+                    .map(|s| split_sample(&s, &key_parts, true, &category(check)))
                     .collect();
                 checks.push(result(check, r.u64(0), r.u64(1), samples, None));
             }
@@ -530,12 +538,30 @@ enum KeyPart<'a> {
 /// values; a part of a column with no personal data stays readable (`C000042`) unless
 /// the value is of a category on its own (a mobile, an ID number with a valid check
 /// character, an e-mail address), which is masked all the same.
-fn split_sample(s: &str, key: &[KeyPart], has_value: bool, category: Option<&str>) -> Sample {
+fn split_sample(s: &str, key: &[KeyPart], has_value: bool, mask: &ValueMask) -> Sample {
     let (key_text, value) = s.split_once(SAMPLE_SEP).unwrap_or((s, ""));
     Sample {
         key: (!key.is_empty()).then(|| mask_key(key_text, key)),
-        value: has_value.then(|| mask_as(category, value)),
+        value: has_value.then(|| mask.apply(value)),
         count: None,
+    }
+}
+
+/// How a sample value of a check's column is masked.
+enum ValueMask {
+    /// As a value of the column's category (or the general mask).
+    Category(Option<String>),
+    /// A text column with personal data inside its text: each span in its category's
+    /// shape, the rest of the text as written.
+    Spans,
+}
+
+impl ValueMask {
+    fn apply(&self, value: &str) -> String {
+        match self {
+            ValueMask::Category(category) => mask_as(category.as_deref(), value),
+            ValueMask::Spans => crate::mask::partial::mask_spans(value),
+        }
     }
 }
 

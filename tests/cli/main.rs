@@ -23,6 +23,7 @@ mod extracts;
 mod hostile;
 mod limits;
 mod mask;
+mod personal;
 mod phone;
 #[cfg(feature = "postgres")]
 mod postgres;

@@ -15,7 +15,7 @@ pub const DETECTOR: Detector = Detector {
         gbt_group: "identity document",
         default_mask: DefaultMask::Tokenize,
         partial: PartialShape::AsSample,
-        sample: SampleShape::Generic,
+        sample: SampleShape::LastFour,
         key: KeyShape::AsSample,
         token: TokenInput::AsWritten,
         minors: false,

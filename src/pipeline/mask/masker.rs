@@ -335,7 +335,10 @@ fn mask_column(
             // the sample has already been offered).
             if let Some(sample) = sample.as_deref_mut() {
                 sample.offer(&scratch);
-                if matches!(method, Method::Spans(_)) {
+                // A written text may still hold personal data inside it (a `redact`
+                // replacement, a generalised or partly kept value, a span `spans`
+                // missed). Keyed tokens and ciphertexts carry none of the input.
+                if !matches!(method, Method::Tokenize { .. } | Method::Encrypt) {
                     sample.offer_spans(&scratch);
                 }
             }

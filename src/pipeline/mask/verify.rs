@@ -22,8 +22,8 @@ pub struct Sample {
     /// Once `k` values are held, only hashes below this one get in.
     threshold: u64,
     held: hashbrown::HashSet<u64>,
-    /// For `spans` columns: rows of the output whose text still holds a span, by
-    /// category (the span finder re-run on every written value).
+    /// Rows of the output whose text still holds a span, by category (the span finder
+    /// re-run on every written value of a column not tokenized or encrypted).
     span_leaks: BTreeMap<&'static str, u64>,
 }
 
@@ -70,8 +70,8 @@ impl Sample {
         }
     }
 
-    /// Re-runs span detection on one written value of a `spans` column: a span that
-    /// survived masking is a leak.
+    /// Re-runs span detection on one written value: a span that survived masking is a
+    /// leak.
     pub fn offer_spans(&mut self, v: &str) {
         let mut seen: Vec<&'static str> = Vec::new();
         for s in crate::classify::spans::find(v) {
@@ -100,7 +100,7 @@ impl Sample {
     }
 
     /// The category the classifier finds in column `name` from this sample, or else
-    /// the first category of a span that survived in a `spans` column's text.
+    /// the first category of a span that survived in the column's written text.
     pub fn category(self, name: &str) -> Option<String> {
         let leaked = self.span_leaks.keys().next().map(|c| c.to_string());
         crate::classify::classify_column(name, &self.into_values())

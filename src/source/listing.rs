@@ -90,10 +90,15 @@ pub(super) async fn register_listing(
             ctx.register_csv(table_ref, location, options).await?;
             match csv {
                 Some(csv) if !csv.converts.is_empty() && !opts.distributed => {
-                    let inner = ctx.deregister_table(table)?.ok_or_else(|| {
-                        datafusion::error::DataFusionError::Internal("table vanished".into())
-                    })?;
-                    ctx.register_table(table, strict(inner, csv.converts.clone()))?;
+                    let inner = ctx
+                        .deregister_table(TableReference::bare(table))?
+                        .ok_or_else(|| {
+                            datafusion::error::DataFusionError::Internal("table vanished".into())
+                        })?;
+                    ctx.register_table(
+                        TableReference::bare(table),
+                        strict(inner, csv.converts.clone()),
+                    )?;
                     Ok(())
                 }
                 _ => Ok(()),
@@ -126,10 +131,13 @@ async fn spread_batches(ctx: &SessionContext, table: &str) -> datafusion::error:
     if partitions < 2 {
         return Ok(());
     }
-    let Some(inner) = ctx.deregister_table(table)? else {
+    let Some(inner) = ctx.deregister_table(TableReference::bare(table))? else {
         return Ok(());
     };
-    ctx.register_table(table, Arc::new(spread::SpreadTable::new(inner, partitions)))?;
+    ctx.register_table(
+        TableReference::bare(table),
+        Arc::new(spread::SpreadTable::new(inner, partitions)),
+    )?;
     Ok(())
 }
 

@@ -37,11 +37,11 @@ pub async fn register_text(
         )
         .await?;
         let provider = ctx
-            .table_provider(probe.as_str())
+            .table_provider(TableReference::bare(probe.as_str()))
             .await
             .map_err(Error::internal)?;
         let n = provider.schema().fields().len();
-        ctx.deregister_table(probe.as_str())
+        ctx.deregister_table(TableReference::bare(probe.as_str()))
             .map_err(Error::internal)?;
         (0..n).collect()
     } else {
@@ -77,7 +77,10 @@ async fn convert_declared(
     if declared.is_empty() {
         return Ok(());
     }
-    let provider = ctx.table_provider(table).await.map_err(Error::internal)?;
+    let provider = ctx
+        .table_provider(TableReference::bare(table))
+        .await
+        .map_err(Error::internal)?;
     let schema = provider.schema();
     let mut converts = std::collections::BTreeMap::new();
     for (i, f) in schema.fields().iter().enumerate() {
@@ -103,7 +106,8 @@ async fn convert_declared(
     if converts.is_empty() {
         return Ok(());
     }
-    ctx.deregister_table(table).map_err(Error::internal)?;
+    ctx.deregister_table(TableReference::bare(table))
+        .map_err(Error::internal)?;
     ctx.register_table(
         TableReference::bare(table),
         Arc::new(typing::StrictNumbers::new(provider, converts)),

@@ -161,3 +161,24 @@ fn credentials_never_reach_stderr_or_the_audit_log() {
     assert!(!log.contains("hunter2"));
     assert!(log.contains("steward:***@files.example"));
 }
+
+/// A file name with dots before its extension (`crm.2024-11.csv`) is one table name,
+/// not a catalog.schema.table reference: classify and scan read it like any other.
+#[test]
+fn dotted_file_names_are_one_table() {
+    let t = CliTest::new();
+    let csv = std::fs::read_to_string(t.path("fixtures/customers_clean.csv")).unwrap();
+    t.write("crm.2024-11.csv", &csv);
+    let r = t.run(&["classify", "crm.2024-11.csv", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = t.run(&[
+        "scan",
+        "crm.2024-11.csv",
+        "--rules",
+        "rules/customer-core.yaml",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    assert!(!r.stderr.contains("catalog"), "{}", r.stderr);
+}

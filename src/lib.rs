@@ -21,6 +21,7 @@ pub mod mask;
 pub mod output;
 pub mod pipeline;
 pub mod registry;
+pub mod risk;
 pub mod rules;
 pub mod scan;
 pub mod score;

@@ -34,6 +34,8 @@ const LAYERS: &[&[&str]] = &[
     // The rule-file model and its vocabulary.
     &["rules"],
     &["score"],
+    // Re-identification risk arithmetic over equivalence classes.
+    &["risk"],
     // Masking methods, keys and the mask/unmask pipelines.
     &["mask"],
     // Normalisation, blocking, comparison, Fellegi-Sunter, clustering.

@@ -34,6 +34,19 @@ pub struct Category {
     pub minors: bool,
     /// What `steward suggest` proposes for a column of the category.
     pub suggest: Suggest,
+    /// The part a column of the category plays in re-identification (`steward risk`).
+    pub risk: RiskRole,
+}
+
+/// The part a category plays in re-identification risk (docs/risk.md, "Columns").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RiskRole {
+    /// Identifies a person alone (an ID number, a mobile, a name).
+    Direct,
+    /// Identifies in combination with others (birth date, gender, address).
+    Quasi,
+    /// What an attacker wants to learn (health, religion).
+    Sensitive,
 }
 
 /// The default masking method of a category (`mask` maps it to its `Method`).

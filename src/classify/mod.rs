@@ -58,6 +58,26 @@ pub fn detector(category: &str) -> Option<&'static Detector> {
     DETECTORS.iter().find(|d| d.category.id == category)
 }
 
+/// The first of `keywords` a column name points to, matched as the detectors match
+/// their headers (normalised, by token, or contained when long enough).
+pub fn header_keyword(name: &str, keywords: &[&'static str]) -> Option<&'static str> {
+    header::Header::new(name).hit(keywords)
+}
+
+/// The categories a column name points to by their detectors' header keywords, with
+/// the keyword that hit, most specific detector first.
+pub fn header_categories(name: &str) -> Vec<(&'static category::Category, &'static str)> {
+    let header = header::Header::new(name);
+    let mut hits: Vec<&'static Detector> = DETECTORS
+        .iter()
+        .filter(|d| header.hit(d.headers).is_some())
+        .collect();
+    hits.sort_by_key(|d| std::cmp::Reverse(d.specificity));
+    hits.into_iter()
+        .filter_map(|d| Some((&d.category, header.hit(d.headers)?)))
+        .collect()
+}
+
 /// The category one value is of on its own, without a header: the most specific
 /// detector whose values decide alone and whose check is a strong match (a checksum
 /// passed, a specific format). `None` for anything else, including names and addresses,

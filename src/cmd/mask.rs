@@ -43,7 +43,8 @@ pub fn run(args: Args, ctx: &Context, event: &mut Event) -> steward::Result<Outc
     let summary = ctx.block_on(steward::pipeline::mask::mask(&opts))?;
     event.key_ids.extend(summary.key_id.clone());
     print_stdout(&steward::report::masking::render(&summary, args.dry_run))?;
-    Ok(if summary.leaks().is_empty() {
+    let risk_met = summary.risk.as_ref().is_none_or(|r| r.met());
+    Ok(if summary.leaks().is_empty() && risk_met {
         Outcome::Passed
     } else {
         Outcome::GateFailed

@@ -9,6 +9,7 @@ pub mod cluster;
 pub mod dedupe;
 pub mod mask;
 pub mod report;
+pub mod risk;
 pub mod rules;
 pub mod scan;
 pub mod suggest;

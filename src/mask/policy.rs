@@ -12,6 +12,7 @@
 //!   card_no: { method: partial, keep_first: 0, keep_last: 4 }
 //!   city: keep                # stays in clear, even with auto
 //!   notes: { method: spans, with: partial }   # only the personal data inside the text
+//! verify: { k_anonymity: 5, quasi: [gender, birth_date, city] }   # risk target (docs/risk.md)
 //! ```
 //!
 //! `spans` transforms the personal data [`crate::classify::spans`] finds inside a text
@@ -160,7 +161,27 @@ pub struct Policy {
     pub auto: bool,
     /// Column -> (method, where it is declared).
     pub columns: IndexMap<String, (Method, Origin)>,
+    /// `verify:`: a re-identification target the output must reach.
+    pub verify: Option<RiskTarget>,
     pub sha256: String,
+}
+
+/// `verify: { k_anonymity: 5, quasi: [gender, birth_date, city], max_risk: 0.2 }`:
+/// after masking, the output's re-identification risk is measured (docs/risk.md) and a
+/// miss is exit 1 with the figures.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskTarget {
+    pub k_anonymity: u64,
+    /// The quasi-identifiers; default: those `steward risk` would choose.
+    #[serde(default)]
+    pub quasi: Option<Vec<String>>,
+    /// Highest prosecutor risk allowed; default `1 / k_anonymity`.
+    #[serde(default)]
+    pub max_risk: Option<f64>,
+    /// The column naming the person behind a record, if one person has several.
+    #[serde(default)]
+    pub individual: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -171,6 +192,8 @@ struct RawPolicy {
     auto: bool,
     #[serde(default)]
     columns: IndexMap<String, serde_saphyr::Spanned<RawSpec>>,
+    #[serde(default)]
+    verify: Option<serde_saphyr::Spanned<RiskTarget>>,
 }
 
 #[derive(Deserialize)]
@@ -384,12 +407,28 @@ pub fn load(path: &Path) -> Result<Policy> {
             columns.insert(name, (m, at));
         }
     }
+    let verify = raw.verify.map(|v| {
+        let l = v.referenced;
+        let t = v.value;
+        let bad_risk = t.max_risk.is_some_and(|r| !(r > 0.0 && r <= 1.0));
+        if t.k_anonymity == 0 || bad_risk {
+            diags.push(RuleDiagnostic {
+                origin: origin(l.line().max(1), l.column().max(1)),
+                message:
+                    "verify: k_anonymity must be at least 1 and max_risk above 0 and at most 1"
+                        .into(),
+                help: None,
+            });
+        }
+        t
+    });
     if !diags.is_empty() {
         return Err(Error::RuleFile(diags));
     }
     Ok(Policy {
         auto: raw.auto,
         columns,
+        verify,
         sha256,
     })
 }

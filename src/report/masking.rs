@@ -32,6 +32,30 @@ pub struct MaskSummary {
     pub key_id: Option<String>,
     pub policy_sha256: String,
     pub columns: Vec<ColumnSummary>,
+    /// The output's re-identification risk against the policy's `verify:` target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<RiskCheck>,
+}
+
+/// The output measured against a policy's `verify:` target (docs/risk.md).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RiskCheck {
+    pub quasi: Vec<String>,
+    pub k_target: u64,
+    pub max_risk: f64,
+    pub k: u64,
+    pub highest_risk: f64,
+    pub records_below_k: u64,
+    pub rows: u64,
+    /// The quasi-identifier whose further generalisation would help most, and the k
+    /// and records below k without it.
+    pub best: Option<(String, u64, u64)>,
+}
+
+impl RiskCheck {
+    pub fn met(&self) -> bool {
+        self.k >= self.k_target && self.highest_risk <= self.max_risk
+    }
 }
 
 impl MaskSummary {
@@ -92,6 +116,24 @@ pub fn render(s: &MaskSummary, dry_run: bool) -> String {
             s.key_id.as_deref().unwrap_or("none"),
             s.policy_sha256.get(..12).unwrap_or("")
         ));
+        if let Some(r) = &s.risk {
+            let verdict = if r.met() { "PASS" } else { "FAIL" };
+            out.push_str(&format!(
+                "{verdict}  re-identification: k = {} (target {}), highest prosecutor risk {:.4} (threshold {}), {} of {} records in classes below k; quasi-identifiers: {}\n",
+                r.k,
+                r.k_target,
+                r.highest_risk,
+                r.max_risk,
+                r.records_below_k,
+                r.rows,
+                r.quasi.join(", ")
+            ));
+            if let (false, Some((column, k, below))) = (r.met(), &r.best) {
+                out.push_str(&format!(
+                    "      generalising {column} further helps most: without it k = {k}, {below} records below k\n"
+                ));
+            }
+        }
         if leaks.is_empty() {
             out.push_str("PASS  no column holds detectable personal data in clear\n");
         } else {

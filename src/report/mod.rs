@@ -11,6 +11,7 @@ mod junit;
 mod markdown;
 pub mod masking;
 pub mod model;
+pub mod risk;
 mod table;
 
 pub use model::*;

@@ -28,6 +28,7 @@ mod phone;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod report;
+mod risk;
 mod rules_cmd;
 mod scan;
 mod snapshots_cmd;

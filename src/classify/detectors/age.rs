@@ -19,6 +19,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,
+        risk: RiskRole::Quasi,
     },
     validator: "integer 0-130",
     headers: &["年龄", "岁数", "nl", "age", "ageyears"],

@@ -21,6 +21,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Format { duplicates: false },
+        risk: RiskRole::Direct,
     },
     validator: "UnionPay 62 prefix, 16-19 digits, Luhn",
     headers: &[

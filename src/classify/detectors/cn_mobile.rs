@@ -22,6 +22,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::CanonicalMobile,
         minors: false,
         suggest: Suggest::Format { duplicates: true },
+        risk: RiskRole::Direct,
     },
     validator: "libphonenumber mobile ranges, 11 digits in any written form",
     headers: &[

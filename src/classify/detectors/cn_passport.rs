@@ -21,6 +21,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,
+        risk: RiskRole::Direct,
     },
     validator: "PRC passport number format (E/G + 8 digits, E + letter + 7 digits)",
     headers: super::passport::HEADERS,

@@ -22,6 +22,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: true,
         suggest: Suggest::Format { duplicates: true },
+        risk: RiskRole::Direct,
     },
     validator: "GB 11643 check character + birth date + province code",
     headers: &[

@@ -18,6 +18,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Format { duplicates: false },
+        risk: RiskRole::Direct,
     },
     validator: "GB 32100 mod-31 check character",
     headers: &[

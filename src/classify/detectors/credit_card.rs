@@ -21,6 +21,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,
+        risk: RiskRole::Direct,
     },
     validator: "issuer prefix and length (IIN) + Luhn",
     headers: &[

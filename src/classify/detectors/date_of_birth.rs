@@ -21,6 +21,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: true,
         suggest: Suggest::Date,
+        risk: RiskRole::Quasi,
     },
     validator: "calendar date, years 1900-2100",
     headers: &[

@@ -20,6 +20,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,
+        risk: RiskRole::Direct,
     },
     validator: "IMEI (Luhn), UUID/IDFA, MAC, Android ID formats",
     headers: &[

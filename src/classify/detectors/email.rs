@@ -18,6 +18,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Format { duplicates: false },
+        risk: RiskRole::Direct,
     },
     validator: "RFC 5321 address syntax",
     headers: &[

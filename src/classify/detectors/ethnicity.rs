@@ -19,6 +19,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,
+        risk: RiskRole::Quasi,
     },
     validator: "56 ethnic groups vocabulary",
     headers: &[

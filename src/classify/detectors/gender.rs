@@ -20,6 +20,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Allowed(&["男", "女", "M", "F"]),
+        risk: RiskRole::Quasi,
     },
     validator: "gender vocabulary (男/女, male/female, M/F)",
     headers: &["性别", "xb", "gender", "sex"],

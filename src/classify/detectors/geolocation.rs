@@ -21,6 +21,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,
+        risk: RiskRole::Quasi,
     },
     validator: "coordinate pair in range, 3+ decimals",
     headers: &[

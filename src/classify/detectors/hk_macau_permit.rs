@@ -21,6 +21,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,
+        risk: RiskRole::Direct,
     },
     validator: "permit number format (C/W + 8, C + letter + 7, H/M + 8 or 10)",
     headers: &[

@@ -18,6 +18,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,
+        risk: RiskRole::Direct,
     },
     validator: "ISO 13616 mod-97 check digits",
     headers: &["iban", "ibanno", "bankaccount", "accountnumber"],

@@ -18,6 +18,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,
+        risk: RiskRole::Direct,
     },
     validator: "IPv4 / IPv6 address syntax",
     headers: &[

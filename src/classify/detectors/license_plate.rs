@@ -20,6 +20,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,
+        risk: RiskRole::Quasi,
     },
     validator: "mainland plate format (province + letter + 5-6 characters)",
     headers: &[

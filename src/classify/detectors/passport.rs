@@ -34,6 +34,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,
+        risk: RiskRole::Direct,
     },
     validator: "6-9 letters/digits with a digit (ICAO 9303 document number)",
     headers: HEADERS,

@@ -23,6 +23,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,
+        risk: RiskRole::Direct,
     },
     validator: "Chinese surname + 1-3 characters, or capitalised Latin words",
     headers: &[

@@ -21,6 +21,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,
+        risk: RiskRole::Quasi,
     },
     validator: "two or more address markers (province/city/district/road/number)",
     headers: &[

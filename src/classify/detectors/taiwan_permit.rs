@@ -19,6 +19,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,
+        risk: RiskRole::Direct,
     },
     validator: "permit number format (8 digits, 10 digits [+letter], L/T + 8 digits)",
     headers: &[

@@ -20,6 +20,7 @@ pub const DETECTOR: Detector = Detector {
         token: TokenInput::AsWritten,
         minors: false,
         suggest: Suggest::Nothing,
+        risk: RiskRole::Direct,
     },
     validator: "SSA number ranges (area, group, serial)",
     headers: &[

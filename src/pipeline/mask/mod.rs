@@ -106,6 +106,8 @@ pub struct Plan {
     pub summary: MaskSummary,
     pub masker: Masker,
     input: Input,
+    /// The policy's re-identification target, measured on the output.
+    verify: Option<crate::mask::policy::RiskTarget>,
 }
 
 /// Classify the input (one full scan) and decide every column's method; loads the key
@@ -158,6 +160,25 @@ pub async fn plan(opts: &MaskOptions) -> Result<Plan> {
     if !unknown.is_empty() {
         return Err(Error::RuleFile(unknown));
     }
+    if let Some(target) = &policy.verify {
+        let listed = target
+            .quasi
+            .iter()
+            .flatten()
+            .chain(target.individual.iter());
+        for name in listed {
+            if !names.contains(&name.as_str()) {
+                let help = crate::error::did_you_mean(name, names.iter().copied())
+                    .map(|h| format!("; {h}"))
+                    .unwrap_or_default();
+                return Err(Error::Usage(format!(
+                    "{}: verify: column '{name}' is not in {}{help}",
+                    opts.policy.display(),
+                    opts.data
+                )));
+            }
+        }
+    }
     let mut columns: Vec<ColumnSummary> = Vec::new();
     let mut methods: Vec<Method> = Vec::new();
     for c in &dataset.columns {
@@ -202,6 +223,7 @@ pub async fn plan(opts: &MaskOptions) -> Result<Plan> {
         key_id: key.as_ref().map(|k| k.id().to_string()),
         policy_sha256: policy.sha256.clone(),
         columns,
+        risk: None,
     };
     let categories: Vec<Option<String>> =
         summary.columns.iter().map(|c| c.category.clone()).collect();
@@ -209,6 +231,7 @@ pub async fn plan(opts: &MaskOptions) -> Result<Plan> {
         summary,
         masker: Masker::new(methods, categories, key),
         input,
+        verify: policy.verify.clone(),
     })
 }
 
@@ -218,6 +241,7 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
         mut summary,
         masker,
         input,
+        verify,
     } = plan(opts).await?;
     if opts.dry_run {
         return Ok(summary);
@@ -273,8 +297,48 @@ pub async fn mask(opts: &MaskOptions) -> Result<MaskSummary> {
     }
     crate::output::persist(tmp, &opts.output)?;
     summary.output = Some(opts.output.display().to_string());
+    if let Some(target) = &verify {
+        summary.risk = Some(measure_risk(opts, target).await?);
+    }
     write_manifest(&opts.output, &summary)?;
     Ok(summary)
+}
+
+/// The written output's re-identification risk against the policy's target.
+async fn measure_risk(
+    opts: &MaskOptions,
+    target: &crate::mask::policy::RiskTarget,
+) -> Result<crate::report::masking::RiskCheck> {
+    let max_risk = target.max_risk.unwrap_or(1.0 / target.k_anonymity as f64);
+    let report = super::risk::risk(&super::risk::RiskOptions {
+        data: vec![opts.output.display().to_string()],
+        source: SourceOptions::default(),
+        quasi: target.quasi.clone(),
+        sensitive: Some(Vec::new()),
+        individual: target.individual.clone(),
+        k: target.k_anonymity,
+        max_risk,
+        memory_limit: None,
+    })
+    .await?;
+    let d = report
+        .datasets
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::Internal("no dataset in the masked output".into()))?;
+    Ok(crate::report::masking::RiskCheck {
+        quasi: d.quasi_identifiers.into_iter().map(|q| q.column).collect(),
+        k_target: target.k_anonymity,
+        max_risk,
+        k: d.k,
+        highest_risk: d.prosecutor.highest,
+        records_below_k: d.records_below_k,
+        rows: d.rows,
+        best: d
+            .without
+            .first()
+            .map(|w| (w.column.clone(), w.k, w.records_below_k)),
+    })
 }
 
 /// The general path of [`mask`]: DataFusion's batches of any input through the

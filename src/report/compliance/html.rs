@@ -324,6 +324,33 @@ pub(super) fn render(r: &ComplianceReport) -> String {
         out.push_str("</tbody></table>\n");
     }
 
+    // Anonymisation.
+    if !r.anonymisation.is_empty() {
+        out.push_str("<h2>Anonymisation (GB/T 42460-2023)</h2>\n<p>Re-identification risk of each extract at k &ge; 5 and highest prosecutor risk &le; 0.2 (<code>steward risk</code>, docs/risk.md): evidence for PIPL Art. 51 and Art. 73(4), GB/T 37964-2019, GDPR Recital 26 and Art. 25, 32.</p>\n<table><thead><tr><th>dataset</th><th>grade</th><th>direct identifiers in clear</th><th>quasi-identifiers</th><th class=\"num\">k</th><th class=\"num\">records below k</th><th class=\"num\">highest / average risk</th></tr></thead><tbody>\n");
+        for a in &r.anonymisation {
+            let list = |v: &[String]| {
+                if v.is_empty() {
+                    "none".to_string()
+                } else {
+                    esc(&v.join(", "))
+                }
+            };
+            out.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{} of {}</td><td class=\"num\">{:.4} / {:.4}</td></tr>\n",
+                esc(&a.dataset),
+                esc(&a.grade),
+                list(&a.direct_in_clear),
+                list(&a.quasi_identifiers),
+                a.k,
+                a.records_below_k,
+                a.rows,
+                a.highest_risk,
+                a.average_risk
+            ));
+        }
+        out.push_str("</tbody></table>\n");
+    }
+
     // History.
     if let Some(h) = &r.history {
         out.push_str(&format!(

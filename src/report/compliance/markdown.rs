@@ -169,6 +169,31 @@ pub(super) fn render(r: &ComplianceReport) -> String {
         }
     }
 
+    if !r.anonymisation.is_empty() {
+        out.push_str("\n## Anonymisation (GB/T 42460-2023)\n\nRe-identification risk of each extract at k ≥ 5 and highest prosecutor risk ≤ 0.2 (`steward risk`, docs/risk.md): evidence for PIPL Art. 51 and Art. 73(4), GB/T 37964-2019, GDPR Recital 26 and Art. 25, 32.\n\n| dataset | grade | direct identifiers in clear | quasi-identifiers | k | records below k | highest / average risk |\n|---|---|---|---|---:|---:|---:|\n");
+        for a in &r.anonymisation {
+            let list = |v: &[String]| {
+                if v.is_empty() {
+                    "none".to_string()
+                } else {
+                    escape(&v.join(", "))
+                }
+            };
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} of {} | {:.4} / {:.4} |\n",
+                escape(&a.dataset),
+                escape(&a.grade),
+                list(&a.direct_in_clear),
+                list(&a.quasi_identifiers),
+                a.k,
+                a.records_below_k,
+                a.rows,
+                a.highest_risk,
+                a.average_risk
+            ));
+        }
+    }
+
     if let Some(h) = &r.history {
         out.push_str(&format!(
             "\n## History\n\n{} earlier run(s) recorded.\n\n| dataset | previous | now | change | max drop |\n|---|---:|---:|---:|---:|\n",

@@ -71,6 +71,9 @@ pub struct ComplianceReport {
     /// Quality checks that did not pass, failing first; counts only, no samples.
     pub quality_issues: Vec<QualityIssue>,
     pub duplicates: Vec<DuplicateSummary>,
+    /// Re-identification risk per dataset (`steward risk` at its defaults).
+    #[serde(default)]
+    pub anonymisation: Vec<Anonymisation>,
     pub findings: Vec<Finding>,
     pub history: Option<HistorySummary>,
     pub audit_log: Option<AuditSummary>,
@@ -234,6 +237,26 @@ pub struct QualityIssue {
     pub failed: u64,
     pub evaluated: u64,
     pub score: f64,
+}
+
+/// One dataset's re-identification risk (docs/risk.md): evidence for PIPL Art. 51 and
+/// 73(4), GB/T 37964-2019 and GB/T 42460-2023, GDPR Recital 26 and Art. 25, 32.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Anonymisation {
+    pub dataset: String,
+    pub rows: u64,
+    /// `column (category)` of the direct identifiers in clear (or inside text).
+    pub direct_in_clear: Vec<String>,
+    /// `column (why)` of the quasi-identifiers measured.
+    pub quasi_identifiers: Vec<String>,
+    pub k: u64,
+    pub k_target: u64,
+    pub max_risk: f64,
+    pub records_below_k: u64,
+    pub highest_risk: f64,
+    pub average_risk: f64,
+    /// `identifiable`, `de-identified` or `low-risk`.
+    pub grade: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -16,8 +16,11 @@ pub mod compare;
 pub mod evaluate;
 pub mod model;
 pub mod normalize;
+mod incremental;
 mod output;
 pub mod records;
+pub mod stable;
+pub mod state;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -33,6 +36,7 @@ use compare::Kind;
 use records::{DatasetColumns, Records};
 
 pub use crate::rules::LinkMode;
+pub use incremental::lookup;
 
 /// Default match-probability threshold.
 pub const DEFAULT_THRESHOLD: f64 = 0.9;
@@ -50,6 +54,16 @@ pub struct DedupeOptions {
     pub clusters: Option<PathBuf>,
     /// Explain one pair: two record references, `key` or `dataset:key`.
     pub explain: Option<(String, String)>,
+    /// The clusters file of an earlier run: link `data` into its clusters.
+    pub previous: Option<PathBuf>,
+    /// Records removed since the earlier run (CSV: dataset,key).
+    pub removed: Option<PathBuf>,
+    /// Where to write what changed since the earlier run (CSV).
+    pub changes: Option<PathBuf>,
+    /// Train the model again on all records instead of using the stored one.
+    pub retrain: bool,
+    /// The key of the linking state (default: `STEWARD_KEY`).
+    pub key_file: Option<PathBuf>,
 }
 
 /// The comparison settings of a run, merged over the datasets' rule files.
@@ -83,7 +97,7 @@ async fn run(
     assigned: &[Option<DatasetRules>],
     opts: &SourceOptions,
 ) -> Result<Matched> {
-    let plan = plan(assigned, inputs.len())?;
+    let plan = plan(assigned, inputs.len(), None)?;
     let sets: Vec<DatasetColumns> = inputs
         .iter()
         .zip(assigned)
@@ -150,8 +164,12 @@ pub async fn summarize_dataset(
 
 /// Run a dedupe and build its report (and the explanation of one pair, if asked).
 pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explain>)> {
+    if opts.previous.is_some() {
+        return incremental::link(opts).await;
+    }
     let started = Instant::now();
     let started_at = chrono::Utc::now();
+    let key = incremental::optional_key(opts)?;
     let rules = crate::rules::load(&opts.rules)?;
     let mut inputs = source::expand(&opts.data, &opts.source)?;
     let assigned = crate::rules::assign(&rules, &mut inputs)?;
@@ -165,23 +183,74 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
         oversized,
     } = run(&inputs, &assigned, &opts.source).await?;
 
+    let (ids, id_of) = incremental::first_ids(&records, &smallest);
     if let Some(path) = &opts.pairs {
         output::write_pairs(path, &records, &plan.fields, &matched)?;
     }
     if let Some(path) = &opts.clusters {
-        output::write_clusters(path, &records, &smallest)?;
+        output::write_clusters(path, &records, &ids, &id_of)?;
+        if let Some(key) = &key {
+            let edges: Vec<(u32, u32, f64)> = matched.iter().map(|&(i, j, p, _)| (i, j, p)).collect();
+            let st = incremental::state_of(&plan, &model, &records, ids, id_of, edges, 1);
+            state::write(&state::path_beside(path), &st, key)?;
+        }
     }
     let explain = match &opts.explain {
         Some((a, b)) => Some(explain(&records, &model, &plan, a, b)?),
         None => None,
     };
+    let report = build_report(
+        &inputs,
+        &rules.sha256,
+        started,
+        started_at,
+        &Outcome {
+            plan: &plan,
+            records: &records,
+            model: &model,
+            candidates,
+            matched: matched.len() as u64,
+            smallest: &smallest,
+            oversized,
+        },
+    )
+    .await?;
+    Ok((report, explain))
+}
 
+/// What a run computed, as the report needs it.
+struct Outcome<'a> {
+    plan: &'a Plan,
+    records: &'a Records,
+    model: &'a model::Model,
+    candidates: u64,
+    matched: u64,
+    smallest: &'a [u32],
+    oversized: Vec<block::Oversized>,
+}
+
+async fn build_report(
+    inputs: &[source::Input],
+    rules_sha256: &str,
+    started: Instant,
+    started_at: chrono::DateTime<chrono::Utc>,
+    o: &Outcome<'_>,
+) -> Result<DedupeReport> {
+    let Outcome {
+        plan,
+        records,
+        model,
+        candidates,
+        matched,
+        smallest,
+        ..
+    } = o;
     let mut hashes = Vec::with_capacity(inputs.len());
-    for input in &inputs {
+    for input in inputs {
         hashes.push(source::fingerprint(input).await?);
     }
-    let sizes = cluster_sizes(&smallest);
-    let summary = summarize(&sizes, candidates, matched.len() as u64);
+    let sizes = cluster_sizes(smallest);
+    let summary = summarize(&sizes, *candidates, *matched);
     let mut datasets: Vec<DatasetSummary> = records
         .datasets
         .iter()
@@ -196,7 +265,7 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
         d.records += 1;
         d.in_multi_record_clusters += u64::from(sizes[s as usize] > 1);
     }
-    let report = DedupeReport {
+    Ok(DedupeReport {
         schema_version: 1,
         tool: crate::report::model::Tool {
             name: "steward".into(),
@@ -205,7 +274,7 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
         run: crate::report::dedupe::Run {
             started_at: started_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             duration_ms: started.elapsed().as_millis() as u64,
-            rules_sha256: rules.sha256.clone(),
+            rules_sha256: rules_sha256.to_string(),
             inputs: inputs
                 .iter()
                 .zip(&hashes)
@@ -238,9 +307,9 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
         model: model.summary(),
         summary,
         datasets,
-        oversized_blocks: oversized,
-    };
-    Ok((report, explain))
+        oversized_blocks: o.oversized.clone(),
+        incremental: None,
+    })
 }
 
 /// Per record index, the size of the cluster it is the smallest member of (0 for the
@@ -307,7 +376,11 @@ fn shared<T: PartialEq>(
 }
 
 /// Merge the datasets' `duplicates.fuzzy` into one plan.
-fn plan(assigned: &[Option<DatasetRules>], inputs: usize) -> Result<Plan> {
+fn plan(
+    assigned: &[Option<DatasetRules>],
+    inputs: usize,
+    default_mode: Option<LinkMode>,
+) -> Result<Plan> {
     let specs: Vec<&FuzzySpec> = assigned
         .iter()
         .flatten()
@@ -364,11 +437,13 @@ fn plan(assigned: &[Option<DatasetRules>], inputs: usize) -> Result<Plan> {
         shared(&specs, "threshold", &mut diags, |s| s.threshold).unwrap_or(DEFAULT_THRESHOLD);
     let max_block =
         shared(&specs, "max_block", &mut diags, |s| s.max_block).unwrap_or(DEFAULT_MAX_BLOCK);
-    let mode = shared(&specs, "mode", &mut diags, |s| s.mode).unwrap_or(if inputs > 1 {
-        LinkMode::LinkAndDedupe
-    } else {
-        LinkMode::Dedupe
-    });
+    let mode = shared(&specs, "mode", &mut diags, |s| s.mode)
+        .or(default_mode)
+        .unwrap_or(if inputs > 1 {
+            LinkMode::LinkAndDedupe
+        } else {
+            LinkMode::Dedupe
+        });
     // Compared by what the rules say, not where they are written.
     let blocking = shared(&specs, "blocking", &mut diags, |s| {
         s.blocking.as_ref().map(|b| {
@@ -411,7 +486,7 @@ fn plan(assigned: &[Option<DatasetRules>], inputs: usize) -> Result<Plan> {
             })
             .collect(),
     };
-    if mode == LinkMode::Link && inputs < 2 {
+    if mode == LinkMode::Link && inputs < 2 && default_mode.is_none() {
         diags.push(diag(
             &first.origin,
             "mode link compares records of different datasets; give two or more inputs".into(),
@@ -490,6 +565,11 @@ fn explain(
     b: &str,
 ) -> Result<Explain> {
     let (i, j) = (find(records, a)?, find(records, b)?);
+    Ok(explain_pair(records, model, plan, i, j))
+}
+
+/// The waterfall of records `i` and `j`.
+fn explain_pair(records: &Records, model: &model::Model, plan: &Plan, i: usize, j: usize) -> Explain {
     let (i, j) = if i <= j { (i, j) } else { (j, i) };
     let p = model::pattern(records, i, j);
     let prior = model.prior_weight();
@@ -526,7 +606,7 @@ fn explain(
         t.cumulative_probability = model::probability(cum);
     }
     let weight = prior + terms.iter().map(|t| t.weight).sum::<f64>();
-    Ok(Explain {
+    Explain {
         a: format!("{}:{}", records.dataset_name(i), records.key(i)),
         b: format!("{}:{}", records.dataset_name(j), records.key(j)),
         prior_weight: prior,
@@ -535,5 +615,5 @@ fn explain(
         weight,
         probability: model::probability(weight),
         threshold: plan.threshold,
-    })
+    }
 }

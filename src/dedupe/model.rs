@@ -57,7 +57,7 @@ pub fn merge(mut a: Histogram, b: Histogram) -> Histogram {
 }
 
 /// The trained parameters.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Model {
     /// Probability that two random allowed records are the same customer.
     pub lambda: f64,
@@ -66,7 +66,7 @@ pub struct Model {
     pub trained_on_pairs: u64,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FieldModel {
     pub field: String,
     /// Indexed by level; entry 0 (missing) is unused.

@@ -10,9 +10,9 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::cluster::unified_id;
 use super::model::{Pattern, level};
 use super::records::Records;
+use super::stable::Change;
 use crate::error::{Error, Result};
 
 type Writer = csv::Writer<std::io::BufWriter<tempfile::NamedTempFile>>;
@@ -90,19 +90,64 @@ pub fn write_pairs(
     finish(path, w)
 }
 
-pub fn write_clusters(path: &Path, records: &Records, smallest: &[u32]) -> Result<()> {
+pub fn write_clusters(
+    path: &Path,
+    records: &Records,
+    ids: &[(String, u32)],
+    id_of: &[u32],
+) -> Result<()> {
     let mut w = csv_writer(path)?;
     w.write_record(["dataset", "key", "unified_id"])
         .map_err(io(path))?;
-    let mut ids: Vec<Option<String>> = vec![None; records.len()];
-    for (i, &s) in smallest.iter().enumerate() {
-        let s = s as usize;
-        if ids[s].is_none() {
-            ids[s] = Some(unified_id(records.dataset_name(s), records.key(s)));
-        }
-        let id = ids[s].as_deref().unwrap_or_default();
-        w.write_record([records.dataset_name(i), &cell(records.key(i)), id])
+    for (i, &x) in id_of.iter().enumerate() {
+        w.write_record([records.dataset_name(i), &cell(records.key(i)), &ids[x as usize].0])
             .map_err(io(path))?;
+    }
+    finish(path, w)
+}
+
+/// The changes file: `change,old_id,new_id,records,dataset_a,key_a,dataset_b,key_b,
+/// match_probability,reason`, one row per change, in (change, old_id, new_id) order.
+pub fn write_changes(path: &Path, changes: &[Change]) -> Result<()> {
+    let mut w = csv_writer(path)?;
+    w.write_record([
+        "change",
+        "old_id",
+        "new_id",
+        "records",
+        "dataset_a",
+        "key_a",
+        "dataset_b",
+        "key_b",
+        "match_probability",
+        "reason",
+    ])
+    .map_err(io(path))?;
+    for c in changes {
+        let (da, ka, db, kb, p, why) = match &c.evidence {
+            Some(e) => (
+                e.a.0.clone(),
+                cell(&e.a.1).into_owned(),
+                e.b.0.clone(),
+                cell(&e.b.1).into_owned(),
+                format!("{:.6}", e.probability),
+                e.reason.clone(),
+            ),
+            None => Default::default(),
+        };
+        w.write_record([
+            c.kind.name(),
+            c.old_id.as_deref().unwrap_or(""),
+            c.new_id.as_deref().unwrap_or(""),
+            &c.records.to_string(),
+            &da,
+            &ka,
+            &db,
+            &kb,
+            &p,
+            &cell(&why),
+        ])
+        .map_err(io(path))?;
     }
     finish(path, w)
 }

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::source::{self, Input, SourceOptions};
 
 /// Strings stored back to back; `None` for missing values.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct StrColumn {
     buf: String,
     /// End offset of each value; a missing value repeats the previous end.
@@ -57,6 +57,18 @@ impl StrColumn {
 
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
+    }
+
+    /// Whether the offsets fit the text (a column read back from a file).
+    pub fn is_well_formed(&self) -> bool {
+        let mut prev = 0usize;
+        self.ends.len() == self.present.len()
+            && self.ends.iter().all(|&e| {
+                let e = e as usize;
+                let ok = e >= prev && e <= self.buf.len() && self.buf.is_char_boundary(e);
+                prev = e;
+                ok
+            })
     }
 
     fn gather(&self, order: &[u32]) -> Result<StrColumn> {
@@ -123,11 +135,41 @@ impl Records {
         &self.datasets[self.dataset[i] as usize]
     }
 
-    fn push(&mut self, dataset: u16, key: &str, values: &[Option<String>]) -> Result<()> {
+    /// No records yet, comparing fields of these kinds.
+    pub fn empty(kinds: &[Kind]) -> Records {
+        Records {
+            kinds: kinds.to_vec(),
+            norm: vec![StrColumn::default(); kinds.len()],
+            alt: kinds
+                .iter()
+                .map(|k| (*k == Kind::Name).then(StrColumn::default))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    /// The dataset's index, added to the list if new.
+    pub fn dataset_index(&mut self, name: &str) -> Result<u16> {
+        if let Some(d) = self.datasets.iter().position(|x| x == name) {
+            return Ok(d as u16);
+        }
+        let d = u16::try_from(self.datasets.len())
+            .map_err(|_| Error::Usage("more than 65,535 datasets in one dedupe run".into()))?;
+        self.datasets.push(name.to_string());
+        Ok(d)
+    }
+
+    /// Record `i`'s normalised values, one per field.
+    pub fn values(&self, i: usize) -> Vec<Option<&str>> {
+        self.norm.iter().map(|c| c.get(i)).collect()
+    }
+
+    /// Append a record whose values are already normalised (the alternative spellings
+    /// of names are derived again).
+    pub fn push_normalised(&mut self, dataset: u16, key: &str, values: &[Option<&str>]) -> Result<()> {
         self.dataset.push(dataset);
         self.keys.push(Some(key))?;
-        for (f, v) in values.iter().enumerate() {
-            let v = v.as_deref();
+        for (f, &v) in values.iter().enumerate() {
             self.norm[f].push(v)?;
             if let Some(alt) = &mut self.alt[f] {
                 alt.push(v.and_then(normalize::pinyin).as_deref())?;
@@ -136,8 +178,13 @@ impl Records {
         Ok(())
     }
 
-    /// Sort into (dataset, key, values) order.
-    fn canonicalize(&mut self) -> Result<()> {
+    fn push(&mut self, dataset: u16, key: &str, values: &[Option<String>]) -> Result<()> {
+        let values: Vec<Option<&str>> = values.iter().map(|v| v.as_deref()).collect();
+        self.push_normalised(dataset, key, &values)
+    }
+
+    /// Sort into (dataset name, key, values) order.
+    pub fn canonicalize(&mut self) -> Result<()> {
         let mut order: Vec<u32> = (0..self.len() as u32).collect();
         order.sort_by(|&a, &b| {
             let (a, b) = (a as usize, b as usize);
@@ -173,15 +220,7 @@ pub async fn read(
     kinds: &[Kind],
     opts: &SourceOptions,
 ) -> Result<Records> {
-    let mut records = Records {
-        kinds: kinds.to_vec(),
-        norm: vec![StrColumn::default(); kinds.len()],
-        alt: kinds
-            .iter()
-            .map(|k| (*k == Kind::Name).then(StrColumn::default))
-            .collect(),
-        ..Default::default()
-    };
+    let mut records = Records::empty(kinds);
     for (d, set) in sets.iter().enumerate() {
         records.datasets.push(set.input.name.clone());
         read_one(&mut records, d as u16, set, kinds, opts).await?;

@@ -29,6 +29,11 @@ pub fn take_env_key() {
     }
 }
 
+/// Whether `STEWARD_KEY` was given (taken by [`take_env_key`] or still set).
+pub fn env_key_given() -> bool {
+    ENV_KEY.get().is_some() || std::env::var_os("STEWARD_KEY").is_some()
+}
+
 /// From the moment a key is read, the process writes no core dump (which would hold the
 /// key) and cannot be attached to by unprivileged debuggers.
 fn no_core_dumps() {

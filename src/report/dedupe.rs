@@ -21,6 +21,58 @@ pub struct DedupeReport {
     pub model: ModelSummary,
     /// Blocks larger than `max_block`, skipped: their pairs were not compared.
     pub oversized_blocks: Vec<Oversized>,
+    /// With `--previous`: what this run changed in the earlier run's clusters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incremental: Option<Incremental>,
+}
+
+/// A run that linked new records into an earlier run's clusters (`--previous`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Incremental {
+    /// The earlier run's clusters file.
+    pub previous: String,
+    /// Runs that built the linking state, this one included.
+    pub run: u32,
+    /// Whether the model was trained again (`--retrain`) or the stored one used.
+    pub retrained: bool,
+    pub previous_records: u64,
+    pub previous_clusters: u64,
+    /// Records of the inputs new to the state, changed (same key, other values),
+    /// sent again unchanged, and removed (`--removed`).
+    pub added: u64,
+    pub changed: u64,
+    pub unchanged: u64,
+    pub removed: u64,
+    /// Earlier IDs kept, and the changes by kind.
+    pub ids_kept: u64,
+    pub created: u64,
+    pub merged: u64,
+    pub split: u64,
+    pub retired: u64,
+}
+
+/// `steward dedupe --previous ids.csv --lookup FILE`: where each record would belong.
+#[derive(Debug, Clone, Serialize)]
+pub struct Lookup {
+    pub schema_version: u32,
+    pub previous: String,
+    pub threshold: f64,
+    pub records: Vec<LookupResult>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LookupResult {
+    /// `dataset:key` of the looked-up record.
+    pub record: String,
+    /// Candidate pairs compared (records of the earlier run sharing a block).
+    pub candidates: u64,
+    /// The unified ID of the best match at or above the threshold, if any.
+    pub unified_id: Option<String>,
+    /// The best match (`dataset:key`) and its probability, even below the threshold.
+    pub best_match: Option<String>,
+    pub probability: Option<f64>,
+    /// The waterfall of the best pair.
+    pub explain: Option<Explain>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -215,6 +267,24 @@ pub fn render_table(r: &DedupeReport) -> String {
         "prior: lambda = {:.3e} (log2 odds {:+.2})\n",
         r.model.lambda, r.model.prior_weight
     ));
+    if let Some(inc) = &r.incremental {
+        out.push_str(&format!(
+            "linked into {} (run {}{}): {} earlier records in {} clusters; {} added, {} changed, {} unchanged, {} removed\n",
+            inc.previous,
+            inc.run,
+            if inc.retrained { ", model retrained" } else { ", stored model" },
+            inc.previous_records,
+            inc.previous_clusters,
+            inc.added,
+            inc.changed,
+            inc.unchanged,
+            inc.removed
+        ));
+        out.push_str(&format!(
+            "unified IDs: {} kept, {} created, {} merged, {} split, {} retired\n",
+            inc.ids_kept, inc.created, inc.merged, inc.split, inc.retired
+        ));
+    }
     for o in &r.oversized_blocks {
         out.push_str(&format!(
             "warning: a block of {} records under rule '{}' was skipped (max_block {}); add a more specific rule\n",
@@ -286,4 +356,34 @@ pub fn render_explain(e: &Explain) -> String {
         },
         e.threshold
     )
+}
+
+/// One line per looked-up record, then the waterfall of its best pair.
+pub fn render_lookup(l: &Lookup) -> String {
+    let mut t = Builder::default();
+    t.push_record(["record", "unified ID", "best match", "probability", "candidates"]);
+    for r in &l.records {
+        t.push_record([
+            r.record.clone(),
+            r.unified_id.clone().unwrap_or_else(|| "none".into()),
+            r.best_match.clone().unwrap_or_default(),
+            r.probability.map(|p| format!("{p:.6}")).unwrap_or_default(),
+            r.candidates.to_string(),
+        ]);
+    }
+    let mut t = t.build();
+    t.with(Style::sharp());
+    let mut out = format!(
+        "{} record(s) looked up in {} (threshold {})\n{t}\n",
+        l.records.len(),
+        l.previous,
+        l.threshold
+    );
+    for r in &l.records {
+        if let Some(e) = &r.explain {
+            out.push('\n');
+            out.push_str(&render_explain(e));
+        }
+    }
+    out
 }

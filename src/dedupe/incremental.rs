@@ -364,11 +364,21 @@ pub(super) async fn link(opts: &DedupeOptions) -> Result<(DedupeReport, Option<E
                 }
                 _ => {
                     let x = st.id_of[i as usize];
-                    let gone = if combined_of[i as usize].is_none() { i } else { j } as usize;
+                    let gone = if combined_of[i as usize].is_none() {
+                        i
+                    } else {
+                        j
+                    } as usize;
                     let why = if removed[gone] { "removed" } else { "changed" };
                     let ev = Evidence {
-                        a: (st.dataset_name(i as usize).into(), st.key(i as usize).into()),
-                        b: (st.dataset_name(j as usize).into(), st.key(j as usize).into()),
+                        a: (
+                            st.dataset_name(i as usize).into(),
+                            st.key(i as usize).into(),
+                        ),
+                        b: (
+                            st.dataset_name(j as usize).into(),
+                            st.key(j as usize).into(),
+                        ),
                         probability: p,
                         reason: format!(
                             "this pair matched before; {}:{} was {why}",
@@ -386,8 +396,7 @@ pub(super) async fn link(opts: &DedupeOptions) -> Result<(DedupeReport, Option<E
     }
     pairs.sort_by_key(|&(i, j, _, _)| (i, j));
     pairs.dedup_by_key(|&mut (i, j, _, _)| (i, j));
-    let smallest =
-        super::cluster::components(n, pairs.iter().map(|&(i, j, _, _)| (i, j)));
+    let smallest = super::cluster::components(n, pairs.iter().map(|&(i, j, _, _)| (i, j)));
     let mut sizes = vec![0u64; st.ids.len()];
     for &x in &st.id_of {
         sizes[x as usize] += 1;
@@ -595,7 +604,11 @@ pub async fn lookup(opts: &DedupeOptions) -> Result<Lookup> {
             for (x, y) in a.iter_mut().zip(b) {
                 x.0 += y.0;
                 x.1 = match (x.1, y.1) {
-                    (Some(p), Some(q)) => Some(if q.0 > p.0 || (q.0 == p.0 && q.1 < p.1) { q } else { p }),
+                    (Some(p), Some(q)) => Some(if q.0 > p.0 || (q.0 == p.0 && q.1 < p.1) {
+                        q
+                    } else {
+                        p
+                    }),
                     (p, q) => p.or(q),
                 };
             }

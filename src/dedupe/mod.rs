@@ -14,9 +14,9 @@ pub mod block;
 pub mod cluster;
 pub mod compare;
 pub mod evaluate;
+mod incremental;
 pub mod model;
 pub mod normalize;
-mod incremental;
 mod output;
 pub mod records;
 pub mod stable;
@@ -190,7 +190,8 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
     if let Some(path) = &opts.clusters {
         output::write_clusters(path, &records, &ids, &id_of)?;
         if let Some(key) = &key {
-            let edges: Vec<(u32, u32, f64)> = matched.iter().map(|&(i, j, p, _)| (i, j, p)).collect();
+            let edges: Vec<(u32, u32, f64)> =
+                matched.iter().map(|&(i, j, p, _)| (i, j, p)).collect();
             let st = incremental::state_of(&plan, &model, &records, ids, id_of, edges, 1);
             state::write(&state::path_beside(path), &st, key)?;
         }
@@ -569,7 +570,13 @@ fn explain(
 }
 
 /// The waterfall of records `i` and `j`.
-fn explain_pair(records: &Records, model: &model::Model, plan: &Plan, i: usize, j: usize) -> Explain {
+fn explain_pair(
+    records: &Records,
+    model: &model::Model,
+    plan: &Plan,
+    i: usize,
+    j: usize,
+) -> Explain {
     let (i, j) = if i <= j { (i, j) } else { (j, i) };
     let p = model::pattern(records, i, j);
     let prior = model.prior_weight();

@@ -100,8 +100,12 @@ pub fn write_clusters(
     w.write_record(["dataset", "key", "unified_id"])
         .map_err(io(path))?;
     for (i, &x) in id_of.iter().enumerate() {
-        w.write_record([records.dataset_name(i), &cell(records.key(i)), &ids[x as usize].0])
-            .map_err(io(path))?;
+        w.write_record([
+            records.dataset_name(i),
+            &cell(records.key(i)),
+            &ids[x as usize].0,
+        ])
+        .map_err(io(path))?;
     }
     finish(path, w)
 }

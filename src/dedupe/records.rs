@@ -166,7 +166,12 @@ impl Records {
 
     /// Append a record whose values are already normalised (the alternative spellings
     /// of names are derived again).
-    pub fn push_normalised(&mut self, dataset: u16, key: &str, values: &[Option<&str>]) -> Result<()> {
+    pub fn push_normalised(
+        &mut self,
+        dataset: u16,
+        key: &str,
+        values: &[Option<&str>],
+    ) -> Result<()> {
         self.dataset.push(dataset);
         self.keys.push(Some(key))?;
         for (f, &v) in values.iter().enumerate() {

@@ -247,9 +247,7 @@ pub fn assign(
             });
         }
     }
-    changes.sort_by(|a, b| {
-        (a.kind, &a.old_id, &a.new_id).cmp(&(b.kind, &b.old_id, &b.new_id))
-    });
+    changes.sort_by(|a, b| (a.kind, &a.old_id, &a.new_id).cmp(&(b.kind, &b.old_id, &b.new_id)));
     Assignment {
         ids: out_ids,
         id_of,
@@ -266,12 +264,7 @@ mod tests {
         ("crm".to_string(), format!("C{i}"))
     }
 
-    fn run(
-        n: usize,
-        edges: &[(u32, u32)],
-        old: &[Option<u32>],
-        ids: &[(&str, u32)],
-    ) -> Assignment {
+    fn run(n: usize, edges: &[(u32, u32)], old: &[Option<u32>], ids: &[(&str, u32)]) -> Assignment {
         let smallest = components(n, edges.iter().copied());
         let ids: Vec<(String, u32)> = ids.iter().map(|(s, r)| (s.to_string(), *r)).collect();
         let mut sizes = vec![0u64; ids.len()];
@@ -307,7 +300,10 @@ mod tests {
             &[Some(0), Some(0), Some(1), None, None],
             &[("UA", 1), ("UB", 1)],
         );
-        assert_eq!([id(&a, 0), id(&a, 1), id(&a, 2), id(&a, 3)], ["UA", "UA", "UB", "UB"]);
+        assert_eq!(
+            [id(&a, 0), id(&a, 1), id(&a, 2), id(&a, 3)],
+            ["UA", "UA", "UB", "UB"]
+        );
         assert_eq!(id(&a, 4), unified_id("crm", "C4"));
         assert_eq!(a.changes.len(), 1);
         assert_eq!(a.changes[0].kind, ChangeKind::Created);
@@ -326,7 +322,10 @@ mod tests {
         assert_eq!(a.changes.len(), 1);
         let c = &a.changes[0];
         assert_eq!(c.kind, ChangeKind::Merged);
-        assert_eq!((c.old_id.as_deref(), c.new_id.as_deref()), (Some("UB"), Some("UA")));
+        assert_eq!(
+            (c.old_id.as_deref(), c.new_id.as_deref()),
+            (Some("UB"), Some("UA"))
+        );
         assert_eq!(c.records, 1);
         let ev = c.evidence.as_ref().unwrap();
         assert_eq!((ev.a.1.as_str(), ev.b.1.as_str()), ("C2", "C3"));

@@ -25,9 +25,9 @@
 
 use std::path::{Path, PathBuf};
 
+use aes_gcm::Nonce;
 use aes_gcm::aead::rand_core::RngCore;
 use aes_gcm::aead::{Aead, OsRng, Payload};
-use aes_gcm::Nonce;
 use serde::{Deserialize, Serialize};
 
 use super::model::Model;
@@ -153,10 +153,7 @@ impl State {
             && self.keys.is_well_formed()
             && self.norm.len() == self.plan.fields.len()
             && self.model.fields.len() == self.plan.fields.len()
-            && self
-                .norm
-                .iter()
-                .all(|c| c.len() == n && c.is_well_formed())
+            && self.norm.iter().all(|c| c.len() == n && c.is_well_formed())
             && self.id_of.len() == n
             && self.id_of.iter().all(|&x| (x as usize) < self.ids.len())
             && self
@@ -275,7 +272,9 @@ pub fn read(path: &Path, key: &Key) -> Result<State> {
     let state: State = postcard::from_bytes(&plain).map_err(|e| {
         refuse(
             path,
-            format!("the linking state cannot be decoded ({e}); it was not written by this steward"),
+            format!(
+                "the linking state cannot be decoded ({e}); it was not written by this steward"
+            ),
         )
     })?;
     if !state.is_consistent() {

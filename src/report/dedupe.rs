@@ -361,7 +361,13 @@ pub fn render_explain(e: &Explain) -> String {
 /// One line per looked-up record, then the waterfall of its best pair.
 pub fn render_lookup(l: &Lookup) -> String {
     let mut t = Builder::default();
-    t.push_record(["record", "unified ID", "best match", "probability", "candidates"]);
+    t.push_record([
+        "record",
+        "unified ID",
+        "best match",
+        "probability",
+        "candidates",
+    ]);
     for r in &l.records {
         t.push_record([
             r.record.clone(),

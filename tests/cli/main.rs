@@ -22,6 +22,7 @@ mod dedupe;
 mod extracts;
 mod hostile;
 mod limits;
+mod linking;
 mod mask;
 mod personal;
 mod phone;

@@ -280,7 +280,7 @@ fn a_changed_or_removed_bridge_splits_its_cluster_and_says_why() {
     // b becomes someone else: another record's values under b's key.
     let stranger = rows[..2500]
         .iter()
-        .find(|r| before[&r["customer_id"]] != old && r["mobile"] != "")
+        .find(|r| before[&r["customer_id"]] != old && !r["mobile"].is_empty())
         .unwrap();
     let mut changed = stranger.clone();
     changed.insert("customer_id".into(), b.clone());
@@ -381,7 +381,7 @@ fn lookup_answers_which_customer_a_record_is_without_writing() {
     let before = ids(&t, "base_ids.csv");
     let known = rows[..2500]
         .iter()
-        .find(|r| r["mobile"].len() == 11 && r["id_number"].len() == 18 && r["name"] != "")
+        .find(|r| r["mobile"].len() == 11 && r["id_number"].len() == 18 && !r["name"].is_empty())
         .unwrap();
     let mut probe = known.clone();
     probe.insert("customer_id".into(), "P1".into());

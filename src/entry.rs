@@ -25,6 +25,8 @@ pub enum Kind {
     MaskMethod,
     #[serde(rename = "evidence")]
     Evidence,
+    #[serde(rename = "survivorship")]
+    Survivorship,
 }
 
 impl Kind {
@@ -38,6 +40,7 @@ impl Kind {
             Kind::SqlFunction => "sql function",
             Kind::MaskMethod => "mask method",
             Kind::Evidence => "evidence",
+            Kind::Survivorship => "survivorship",
         }
     }
 }

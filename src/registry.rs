@@ -1,5 +1,5 @@
 //! `steward rules list`: every built-in check shorthand, format, personal-data detector,
-//! dedupe comparison kind, blocking transform, SQL function, mask method and evidence
+//! dedupe comparison kind, blocking transform, survivorship rule, SQL function, mask method and evidence
 //! kind, collected from the [`Entry`] each registers next to its code, so the list (and
 //! the README table made from it) cannot drift from the code.
 
@@ -28,6 +28,7 @@ pub fn entries() -> Vec<Entry> {
     out.extend(crate::classify::DETECTORS.iter().map(|d| d.entry()));
     out.extend(crate::dedupe::compare::KINDS.map(|k| k.entry()));
     out.extend(crate::rules::TRANSFORMS.map(|t| t.entry()));
+    out.extend(crate::rules::SURVIVORSHIP.map(|r| r.entry()));
     out.extend(crate::udf::registry().iter().map(|f| f.entry()));
     out.extend(crate::mask::policy::METHODS.iter().map(|m| m.entry()));
     out.extend(crate::compliance::catalogue::EVIDENCE_KINDS.map(|e| e.entry()));

@@ -41,6 +41,10 @@ pub struct Args {
     /// With --previous: which unified ID each record of FILE belongs to; writes nothing
     #[arg(long, value_name = "FILE", requires = "previous", conflicts_with_all = ["data", "clusters", "pairs", "changes", "removed", "explain"])]
     pub lookup: Option<String>,
+    /// Write one golden record per unified ID: each field's value chosen by the rule
+    /// file's `duplicates.fuzzy.golden` rules (default: most frequent), with its source
+    #[arg(long, value_name = "FILE", conflicts_with = "lookup")]
+    pub golden: Option<PathBuf>,
     /// File holding the key of the linking state (base64 of 32 bytes); default: the
     /// STEWARD_KEY variable
     #[arg(long, value_name = "FILE")]
@@ -74,6 +78,7 @@ pub fn run(args: Args, ctx: &Context, event: &mut Event) -> steward::Result<Outc
         changes: args.changes,
         retrain: args.retrain,
         key_file: args.key_file,
+        golden: args.golden,
     };
     use steward::report::dedupe as render;
     if lookup {

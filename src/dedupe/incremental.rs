@@ -1,8 +1,9 @@
-//! Incremental linking (`steward dedupe NEW... --previous ids.csv`) and lookups
-//! (`--lookup FILE`): new and changed records are blocked and compared against the
-//! earlier run's records, kept in its linking state ([`super::state`]), with the
-//! stored model; matched pairs the delta does not touch are kept as they were, and
-//! [`super::stable`] decides which cluster keeps which unified ID.
+//! Incremental linking (`steward dedupe NEW... --previous ids.csv`): new and changed
+//! records are blocked and compared against the earlier run's records, kept in its
+//! linking state ([`super::state`]), with the stored model; matched pairs the delta
+//! does not touch are kept as they were, and [`super::stable`] decides which cluster
+//! keeps which unified ID. Golden records ([`super::golden`]) choose among the
+//! state's stored values and the delta's.
 //!
 //! The inputs are a delta: a record whose (dataset, key) the earlier run had replaces
 //! it (the same values again change nothing), any other record is added, and the
@@ -17,12 +18,13 @@ use std::time::Instant;
 use super::block::Blocks;
 use super::cluster::unified_id;
 use super::records::Records;
+use super::settings::Plan;
 use super::stable::{self, ChangeKind, Evidence};
 use super::state::{self, PlanText, State};
-use super::{DedupeOptions, LinkMode, Outcome, Plan, model, output};
+use super::{DedupeOptions, LinkMode, Outcome, model, output};
 use crate::error::{Error, Result};
 use crate::mask::keys::Key;
-use crate::report::dedupe::{DedupeReport, Explain, Incremental, Lookup, LookupResult};
+use crate::report::dedupe::{DedupeReport, Explain, Incremental};
 use crate::source;
 
 /// The key of a run that may write a linking state: the one given, else
@@ -85,6 +87,8 @@ pub(super) fn state_of(
         id_of,
         ids,
         edges,
+        extra_names: plan.extras.clone(),
+        extra: records.extra.clone(),
     }
 }
 
@@ -227,7 +231,7 @@ fn state_index(st: &State) -> HashMap<(&str, &str), usize> {
         .collect()
 }
 
-fn load_state(opts: &DedupeOptions, previous: &Path) -> Result<(Key, State)> {
+pub(super) fn load_state(opts: &DedupeOptions, previous: &Path) -> Result<(Key, State)> {
     let key = Key::load(opts.key_file.as_deref())?;
     let st = state::read(&state::path_beside(previous), &key)?;
     check_ids(previous, &st)?;
@@ -235,7 +239,7 @@ fn load_state(opts: &DedupeOptions, previous: &Path) -> Result<(Key, State)> {
 }
 
 /// The model of the state, with term frequencies counted on `records`.
-fn stored_model(st: &State, plan: &Plan, records: &Records) -> model::Model {
+pub(super) fn stored_model(st: &State, plan: &Plan, records: &Records) -> model::Model {
     let mut m = st.model.clone();
     for (f, fm) in m.fields.iter_mut().enumerate() {
         fm.tf = plan.tf[f].then(|| model::term_frequencies(records, f));
@@ -252,7 +256,14 @@ pub(super) async fn link(opts: &DedupeOptions) -> Result<(DedupeReport, Option<E
     let rules = crate::rules::load(&opts.rules)?;
     let mut inputs = source::expand(&opts.data, &opts.source)?;
     let assigned = crate::rules::assign(&rules, &mut inputs)?;
-    let plan = super::plan(&assigned, inputs.len(), LinkMode::parse(&st.plan.mode))?;
+    // The golden values are kept while the state has them.
+    let golden = opts.golden.is_some() || !st.extra_names.is_empty();
+    let plan = super::settings::plan(
+        &assigned,
+        inputs.len(),
+        LinkMode::parse(&st.plan.mode),
+        golden,
+    )?;
     if !opts.retrain {
         let diff = st.plan.differences(&plan_text(&plan));
         if !diff.is_empty() {
@@ -270,7 +281,7 @@ pub(super) async fn link(opts: &DedupeOptions) -> Result<(DedupeReport, Option<E
     let sets: Vec<_> = inputs
         .iter()
         .zip(&assigned)
-        .map(|(input, r)| super::columns(input.clone(), r.as_ref(), &plan))
+        .map(|(input, r)| super::settings::columns(input.clone(), r.as_ref(), &plan))
         .collect();
     let delta = super::records::read(&sets, &plan.kinds, &opts.source).await?;
     for i in 1..delta.len() {
@@ -287,7 +298,10 @@ pub(super) async fn link(opts: &DedupeOptions) -> Result<(DedupeReport, Option<E
     // delta's new and changed ones.
     let index = state_index(&st);
     let mut replaced = vec![false; st.len()];
-    let mut combined = Records::empty(&plan.kinds);
+    let mut combined = Records::empty(&plan.kinds, plan.extras.len());
+    let emap = st.extra_map(&plan.extras);
+    // Records whose compared values are unchanged but whose golden values are not.
+    let mut updated: HashMap<usize, Vec<Option<String>>> = HashMap::new();
     let mut fresh_keys: HashSet<(String, String)> = HashSet::new();
     let (mut added, mut changed, mut unchanged) = (0u64, 0u64, 0u64);
     for d in 0..delta.len() {
@@ -298,6 +312,10 @@ pub(super) async fn link(opts: &DedupeOptions) -> Result<(DedupeReport, Option<E
             let same = (0..st.norm.len()).all(|f| st.norm[f].get(o) == delta.norm[f].get(d));
             if same {
                 unchanged += 1;
+                let extras = delta.extras(d);
+                if extras != st.extras(o, &emap) {
+                    updated.insert(o, extras.iter().map(|v| v.map(str::to_string)).collect());
+                }
                 continue;
             }
             replaced[o] = true;
@@ -306,13 +324,19 @@ pub(super) async fn link(opts: &DedupeOptions) -> Result<(DedupeReport, Option<E
             added += 1;
         }
         let ds = combined.dataset_index(delta.dataset_name(d))?;
-        combined.push_normalised(ds, delta.key(d), &delta.values(d))?;
+        combined.push_normalised(ds, delta.key(d), &delta.values(d), &delta.extras(d))?;
         fresh_keys.insert((delta.dataset_name(d).to_string(), delta.key(d).to_string()));
     }
     drop(delta);
     for o in 0..st.len() {
         if !removed[o] && !replaced[o] {
-            st.push_into(o, &mut combined)?;
+            match updated.get(&o) {
+                Some(v) => {
+                    let v: Vec<Option<&str>> = v.iter().map(|x| x.as_deref()).collect();
+                    st.push_into(o, &mut combined, &v)?;
+                }
+                None => st.push_into(o, &mut combined, &st.extras(o, &emap))?,
+            }
         }
     }
     combined.canonicalize()?;
@@ -452,7 +476,7 @@ pub(super) async fn link(opts: &DedupeOptions) -> Result<(DedupeReport, Option<E
     };
     drop(kept_ids);
     let explain = match &opts.explain {
-        Some((x, y)) => Some(super::explain(&combined, &m, &plan, x, y)?),
+        Some((x, y)) => Some(super::explain::explain(&combined, &m, &plan, x, y)?),
         None => None,
     };
     let mut report = super::build_report(
@@ -472,6 +496,9 @@ pub(super) async fn link(opts: &DedupeOptions) -> Result<(DedupeReport, Option<E
     )
     .await?;
     report.incremental = Some(incremental);
+    if let Some(path) = &opts.golden {
+        super::golden::write(path, &combined, &plan.golden, &a.ids, &a.id_of)?;
+    }
     if let Some(path) = &opts.clusters {
         output::write_clusters(path, &combined, &a.ids, &a.id_of)?;
         let next = state_of(&plan, &m, &combined, a.ids, a.id_of, edges, run);
@@ -530,122 +557,4 @@ fn read_removed(path: &Path, st: &State) -> Result<Vec<bool>> {
         }
     }
     Ok(removed)
-}
-
-/// Where each record of the inputs would belong, without writing anything.
-pub async fn lookup(opts: &DedupeOptions) -> Result<Lookup> {
-    let previous = opts.previous.as_deref().ok_or_else(|| {
-        Error::Usage("--lookup needs --previous: the clusters file to look records up in".into())
-    })?;
-    let (_key, st) = load_state(opts, previous)?;
-    let rules = crate::rules::load(&opts.rules)?;
-    let mut inputs = source::expand(&opts.data, &opts.source)?;
-    let assigned = crate::rules::assign(&rules, &mut inputs)?;
-    let plan = super::plan(&assigned, inputs.len(), LinkMode::parse(&st.plan.mode))?;
-    let diff = st.plan.differences(&plan_text(&plan));
-    if !diff.is_empty() {
-        return Err(Error::Usage(format!(
-            "the rule files' duplicates.fuzzy differs from the one {} was linked with ({}); look up with the same settings",
-            previous.display(),
-            diff.join("; ")
-        )));
-    }
-    let sets: Vec<_> = inputs
-        .iter()
-        .zip(&assigned)
-        .map(|(input, r)| super::columns(input.clone(), r.as_ref(), &plan))
-        .collect();
-    let probe = super::records::read(&sets, &plan.kinds, &opts.source).await?;
-    // The earlier records in their order, then the looked-up ones (not sorted in, so
-    // their indices are known); any dataset may match any other.
-    let mut combined = Records::empty(&plan.kinds);
-    for o in 0..st.len() {
-        st.push_into(o, &mut combined)?;
-    }
-    let base = combined.len();
-    let mut names = Vec::new();
-    for p in 0..probe.len() {
-        // A dataset of its own, so a probe is never mistaken for the earlier record
-        // with the same key.
-        let ds = combined.dataset_index(&format!("{}\u{0}lookup", probe.dataset_name(p)))?;
-        combined.push_normalised(ds, probe.key(p), &probe.values(p))?;
-        names.push(format!("{}:{}", probe.dataset_name(p), probe.key(p)));
-    }
-    let fresh: Vec<bool> = (0..combined.len()).map(|i| i >= base).collect();
-    let blocks = Blocks::new(
-        &combined,
-        plan.rules.clone(),
-        LinkMode::LinkAndDedupe,
-        plan.max_block,
-    );
-    let m = stored_model(&st, &plan, &combined);
-    // Per probe: candidates and best (probability, earlier record).
-    let best: Vec<(u64, Option<(f64, u32)>)> = blocks.fold_touching(
-        &combined,
-        &fresh,
-        false,
-        || vec![(0u64, None::<(f64, u32)>); probe.len()],
-        |acc, _, i, j| {
-            // The earlier record has the smaller index.
-            let (old, p) = (i, j - base);
-            let pat = model::pattern(&combined, old, j);
-            let prob = model::probability(m.weight(pat, old));
-            let e = &mut acc[p];
-            e.0 += 1;
-            let better = match e.1 {
-                None => true,
-                Some((bp, bo)) => prob > bp || (prob == bp && (old as u32) < bo),
-            };
-            if better {
-                e.1 = Some((prob, old as u32));
-            }
-        },
-        |mut a, b| {
-            for (x, y) in a.iter_mut().zip(b) {
-                x.0 += y.0;
-                x.1 = match (x.1, y.1) {
-                    (Some(p), Some(q)) => Some(if q.0 > p.0 || (q.0 == p.0 && q.1 < p.1) {
-                        q
-                    } else {
-                        p
-                    }),
-                    (p, q) => p.or(q),
-                };
-            }
-            a
-        },
-    );
-    let mut records = Vec::with_capacity(probe.len());
-    for (p, (candidates, hit)) in best.into_iter().enumerate() {
-        let (unified, best_match, probability, explain) = match hit {
-            Some((prob, o)) => {
-                let o = o as usize;
-                let id = (prob >= plan.threshold).then(|| st.unified_id(o).to_string());
-                let e = super::explain_pair(&combined, &m, &plan, o, base + p);
-                let mut e = e;
-                e.b = names[p].clone();
-                (
-                    id,
-                    Some(format!("{}:{}", st.dataset_name(o), st.key(o))),
-                    Some(prob),
-                    Some(e),
-                )
-            }
-            None => (None, None, None, None),
-        };
-        records.push(LookupResult {
-            record: names[p].clone(),
-            candidates,
-            unified_id: unified,
-            best_match,
-            probability,
-            explain,
-        });
-    }
-    Ok(Lookup {
-        schema_version: 1,
-        previous: previous.display().to_string(),
-        threshold: plan.threshold,
-        records,
-    })
 }

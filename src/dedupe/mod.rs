@@ -4,7 +4,9 @@
 //! rules (`duplicates.fuzzy`) -> [`records`] (read and normalised through DataFusion)
 //! -> [`block`] (candidate pairs from blocking rules) -> [`compare`] (agreement levels)
 //! -> [`model`] (Fellegi–Sunter, trained by EM) -> [`cluster`] (union-find, unified IDs)
-//! -> the report model in `report::dedupe`, which renderers read.
+//! -> the report model in `report::dedupe`, which renderers read. [`settings`] merges
+//! the rule files into one plan; `--explain` is [`explain`], golden records [`golden`],
+//! `--previous` [`incremental`] (with [`state`] and [`stable`]), `--lookup` [`lookup`].
 //!
 //! Memory is the records' normalised text plus per-rule block keys (8 bytes per record
 //! and rule) and the matched pairs; candidate pairs are generated block by block and
@@ -14,29 +16,33 @@ pub mod block;
 pub mod cluster;
 pub mod compare;
 pub mod evaluate;
+mod explain;
+pub mod golden;
 mod incremental;
+mod lookup;
 pub mod model;
 pub mod normalize;
 mod output;
 pub mod records;
+mod settings;
 pub mod stable;
 pub mod state;
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::error::{Error, Origin, Result, RuleDiagnostic};
+use crate::error::Result;
 use crate::report::dedupe::{
-    ClusterSummary, DatasetSummary, DedupeReport, Explain, ExplainTerm, FieldSetting, Settings,
+    ClusterSummary, DatasetSummary, DedupeReport, Explain, FieldSetting, Settings,
 };
-use crate::rules::{DatasetRules, FuzzySpec};
+use crate::rules::DatasetRules;
 use crate::source::{self, SourceOptions};
-use block::{Blocks, Rule};
-use compare::Kind;
+use block::Blocks;
 use records::{DatasetColumns, Records};
+use settings::{Plan, columns, plan};
 
 pub use crate::rules::LinkMode;
-pub use incremental::lookup;
+pub use lookup::lookup;
 
 /// Default match-probability threshold.
 pub const DEFAULT_THRESHOLD: f64 = 0.9;
@@ -64,20 +70,9 @@ pub struct DedupeOptions {
     pub retrain: bool,
     /// The key of the linking state (default: `STEWARD_KEY`).
     pub key_file: Option<PathBuf>,
+    /// Where to write one golden record per unified ID (CSV).
+    pub golden: Option<PathBuf>,
 }
-
-/// The comparison settings of a run, merged over the datasets' rule files.
-#[derive(Debug, Clone)]
-struct Plan {
-    fields: Vec<String>,
-    kinds: Vec<Kind>,
-    tf: Vec<bool>,
-    rules: Vec<Rule>,
-    threshold: f64,
-    mode: LinkMode,
-    max_block: usize,
-}
-
 /// Everything a dedupe run computed, before it is written or reported.
 struct Matched {
     plan: Plan,
@@ -91,13 +86,29 @@ struct Matched {
     oversized: Vec<block::Oversized>,
 }
 
+/// Whether a run reads the golden-record columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Golden {
+    /// `--golden`: write golden records (every compared field if no rule file says).
+    Write,
+    /// A linking state is written: keep the rule files' golden columns in it.
+    Keep,
+    Skip,
+}
+
 /// Read, block, train, score and cluster.
 async fn run(
     inputs: &[source::Input],
     assigned: &[Option<DatasetRules>],
     opts: &SourceOptions,
+    golden: Golden,
 ) -> Result<Matched> {
-    let plan = plan(assigned, inputs.len(), None)?;
+    let mut plan = plan(assigned, inputs.len(), None, golden == Golden::Write)?;
+    if golden == Golden::Skip {
+        // Nothing will write or keep the golden values: do not read them.
+        plan.golden.clear();
+        plan.extras.clear();
+    }
     let sets: Vec<DatasetColumns> = inputs
         .iter()
         .zip(assigned)
@@ -153,6 +164,7 @@ pub async fn summarize_dataset(
         std::slice::from_ref(input),
         std::slice::from_ref(&Some(rules.clone())),
         opts,
+        Golden::Skip,
     )
     .await?;
     Ok(summarize(
@@ -173,6 +185,11 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
     let rules = crate::rules::load(&opts.rules)?;
     let mut inputs = source::expand(&opts.data, &opts.source)?;
     let assigned = crate::rules::assign(&rules, &mut inputs)?;
+    let golden = match (&opts.golden, &opts.clusters, &key) {
+        (Some(_), _, _) => Golden::Write,
+        (None, Some(_), Some(_)) => Golden::Keep,
+        _ => Golden::Skip,
+    };
     let Matched {
         plan,
         records,
@@ -181,11 +198,14 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
         pairs: matched,
         smallest,
         oversized,
-    } = run(&inputs, &assigned, &opts.source).await?;
+    } = run(&inputs, &assigned, &opts.source, golden).await?;
 
     let (ids, id_of) = incremental::first_ids(&records, &smallest);
     if let Some(path) = &opts.pairs {
         output::write_pairs(path, &records, &plan.fields, &matched)?;
+    }
+    if let Some(path) = &opts.golden {
+        golden::write(path, &records, &plan.golden, &ids, &id_of)?;
     }
     if let Some(path) = &opts.clusters {
         output::write_clusters(path, &records, &ids, &id_of)?;
@@ -197,7 +217,7 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
         }
     }
     let explain = match &opts.explain {
-        Some((a, b)) => Some(explain(&records, &model, &plan, a, b)?),
+        Some((a, b)) => Some(explain::explain(&records, &model, &plan, a, b)?),
         None => None,
     };
     let report = build_report(
@@ -340,287 +360,5 @@ fn summarize(sizes: &[u64], candidates: u64, matched: u64) -> ClusterSummary {
             (n - clusters) as f64 / n as f64
         },
         largest_cluster: sizes.iter().copied().max().unwrap_or(0),
-    }
-}
-
-fn diag(origin: &Origin, message: String) -> RuleDiagnostic {
-    RuleDiagnostic {
-        origin: origin.clone(),
-        message,
-        help: None,
-    }
-}
-
-/// A setting that datasets deduplicated together share: the first spec that sets it
-/// wins; a spec that sets it differently is an error at that spec's position.
-fn shared<T: PartialEq>(
-    specs: &[&FuzzySpec],
-    name: &str,
-    diags: &mut Vec<RuleDiagnostic>,
-    get: impl Fn(&FuzzySpec) -> Option<T>,
-) -> Option<T> {
-    let mut chosen: Option<(T, &Origin)> = None;
-    for s in specs {
-        let Some(v) = get(s) else { continue };
-        match &chosen {
-            Some((c, at)) if *c != v => diags.push(diag(
-                &s.origin,
-                format!(
-                    "fuzzy {name} differs from the one at {at}; datasets deduplicated together share it"
-                ),
-            )),
-            Some(_) => {}
-            None => chosen = Some((v, &s.origin)),
-        }
-    }
-    chosen.map(|(v, _)| v)
-}
-
-/// Merge the datasets' `duplicates.fuzzy` into one plan.
-fn plan(
-    assigned: &[Option<DatasetRules>],
-    inputs: usize,
-    default_mode: Option<LinkMode>,
-) -> Result<Plan> {
-    let specs: Vec<&FuzzySpec> = assigned
-        .iter()
-        .flatten()
-        .filter_map(|r| r.fuzzy.as_ref())
-        .collect();
-    let Some(first) = specs.first() else {
-        return Err(Error::Usage(
-            "no rule file for these inputs has a `duplicates.fuzzy` section; add one with the fields to compare (see docs/rules.md)".into(),
-        ));
-    };
-    let mut diags = Vec::new();
-    let mut fields: Vec<String> = Vec::new();
-    let mut kinds: Vec<Option<(Kind, Origin)>> = Vec::new();
-    let mut tf: Vec<bool> = Vec::new();
-    for spec in &specs {
-        for f in &spec.fields {
-            let idx = match fields.iter().position(|x| x == &f.field) {
-                Some(i) => i,
-                None => {
-                    fields.push(f.field.clone());
-                    kinds.push(None);
-                    tf.push(false);
-                    fields.len() - 1
-                }
-            };
-            tf[idx] |= f.term_frequency;
-            if let Some(k) = f.kind {
-                match &kinds[idx] {
-                    Some((other, at)) if *other != k => diags.push(diag(
-                        &f.origin,
-                        format!(
-                            "field '{}' is compared as {} here but as {} at {at}",
-                            f.field,
-                            k.name(),
-                            other.name()
-                        ),
-                    )),
-                    _ => kinds[idx] = Some((k, f.origin.clone())),
-                }
-            }
-        }
-    }
-    if fields.len() > model::MAX_FIELDS {
-        diags.push(diag(
-            &first.origin,
-            format!(
-                "{} fields are compared; at most {} are supported",
-                fields.len(),
-                model::MAX_FIELDS
-            ),
-        ));
-    }
-    let threshold =
-        shared(&specs, "threshold", &mut diags, |s| s.threshold).unwrap_or(DEFAULT_THRESHOLD);
-    let max_block =
-        shared(&specs, "max_block", &mut diags, |s| s.max_block).unwrap_or(DEFAULT_MAX_BLOCK);
-    let mode = shared(&specs, "mode", &mut diags, |s| s.mode)
-        .or(default_mode)
-        .unwrap_or(if inputs > 1 {
-            LinkMode::LinkAndDedupe
-        } else {
-            LinkMode::Dedupe
-        });
-    // Compared by what the rules say, not where they are written.
-    let blocking = shared(&specs, "blocking", &mut diags, |s| {
-        s.blocking.as_ref().map(|b| {
-            b.iter()
-                .map(|rule| {
-                    rule.iter()
-                        .map(|k| (k.field.clone(), k.transform))
-                        .collect::<Vec<_>>()
-                })
-                .collect::<Vec<_>>()
-        })
-    });
-    let rules: Vec<Rule> = match blocking {
-        Some(b) => b
-            .iter()
-            .map(|parts| Rule {
-                parts: parts
-                    .iter()
-                    .map(|(field, t)| {
-                        let f = fields.iter().position(|x| x == field).unwrap_or(0);
-                        (f, *t)
-                    })
-                    .collect(),
-                text: parts
-                    .iter()
-                    .map(|(field, t)| match t {
-                        block::Transform::Value => field.clone(),
-                        t => format!("{field}.{}", t.name()),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" + "),
-            })
-            .collect(),
-        None => fields
-            .iter()
-            .enumerate()
-            .map(|(f, name)| Rule {
-                parts: vec![(f, block::Transform::Value)],
-                text: name.clone(),
-            })
-            .collect(),
-    };
-    if mode == LinkMode::Link && inputs < 2 && default_mode.is_none() {
-        diags.push(diag(
-            &first.origin,
-            "mode link compares records of different datasets; give two or more inputs".into(),
-        ));
-    }
-    if !diags.is_empty() {
-        return Err(Error::RuleFile(diags));
-    }
-    Ok(Plan {
-        kinds: fields
-            .iter()
-            .zip(&kinds)
-            .map(|(f, k)| {
-                k.as_ref()
-                    .map(|(k, _)| *k)
-                    .unwrap_or_else(|| Kind::infer(f))
-            })
-            .collect(),
-        fields,
-        tf,
-        rules,
-        threshold,
-        mode,
-        max_block,
-    })
-}
-
-/// Which column of this dataset holds each field: the rule file's mapping, else a
-/// column of the field's name if the dataset has one.
-fn columns(input: source::Input, rules: Option<&DatasetRules>, plan: &Plan) -> DatasetColumns {
-    let spec = rules.and_then(|r| r.fuzzy.as_ref());
-    let fields = plan
-        .fields
-        .iter()
-        .map(
-            |name| match spec.and_then(|s| s.fields.iter().find(|f| &f.field == name)) {
-                Some(f) => records::FieldColumn::Required(f.column.clone()),
-                None => records::FieldColumn::IfPresent(name.clone()),
-            },
-        )
-        .collect();
-    DatasetColumns {
-        input,
-        key: rules.map(|r| r.key.clone()).unwrap_or_default(),
-        fields,
-    }
-}
-
-/// Find a record by `key` or `dataset:key`.
-fn find(records: &Records, reference: &str) -> Result<usize> {
-    let hits: Vec<usize> = (0..records.len())
-        .filter(|&i| {
-            records.key(i) == reference
-                || reference
-                    .split_once(':')
-                    .is_some_and(|(d, k)| records.dataset_name(i) == d && records.key(i) == k)
-        })
-        .collect();
-    match hits.as_slice() {
-        [i] => Ok(*i),
-        [] => Err(Error::Usage(format!(
-            "--explain: no record has the key '{reference}'"
-        ))),
-        _ => Err(Error::Usage(format!(
-            "--explain: {} records have the key '{reference}'; write it as dataset:key",
-            hits.len()
-        ))),
-    }
-}
-
-fn explain(
-    records: &Records,
-    model: &model::Model,
-    plan: &Plan,
-    a: &str,
-    b: &str,
-) -> Result<Explain> {
-    let (i, j) = (find(records, a)?, find(records, b)?);
-    Ok(explain_pair(records, model, plan, i, j))
-}
-
-/// The waterfall of records `i` and `j`.
-fn explain_pair(
-    records: &Records,
-    model: &model::Model,
-    plan: &Plan,
-    i: usize,
-    j: usize,
-) -> Explain {
-    let (i, j) = if i <= j { (i, j) } else { (j, i) };
-    let p = model::pattern(records, i, j);
-    let prior = model.prior_weight();
-    let mut terms = model
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(f, fm)| {
-            let l = model::level(p, f);
-            let w = fm.weight(l, Some(i));
-            ExplainTerm {
-                field: fm.field.clone(),
-                level: plan.kinds[f].label(l).to_string(),
-                m: (l > 0).then(|| fm.m[l as usize]),
-                u: (l > 0).then(|| fm.u_at(l, Some(i))),
-                bayes_factor: w.exp2(),
-                weight: w,
-                term_frequency_adjusted: l == 1 && fm.tf.is_some(),
-                value_a: records
-                    .value(f, i)
-                    .map(|v| crate::mask::partial::mask(v.norm)),
-                value_b: records
-                    .value(f, j)
-                    .map(|v| crate::mask::partial::mask(v.norm)),
-                cumulative_weight: 0.0,
-                cumulative_probability: 0.0,
-            }
-        })
-        .collect::<Vec<_>>();
-    let mut cum = prior;
-    for t in &mut terms {
-        cum += t.weight;
-        t.cumulative_weight = cum;
-        t.cumulative_probability = model::probability(cum);
-    }
-    let weight = prior + terms.iter().map(|t| t.weight).sum::<f64>();
-    Explain {
-        a: format!("{}:{}", records.dataset_name(i), records.key(i)),
-        b: format!("{}:{}", records.dataset_name(j), records.key(j)),
-        prior_weight: prior,
-        prior_probability: model::probability(prior),
-        terms,
-        weight,
-        probability: model::probability(weight),
-        threshold: plan.threshold,
     }
 }

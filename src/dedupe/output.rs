@@ -15,14 +15,14 @@ use super::records::Records;
 use super::stable::Change;
 use crate::error::{Error, Result};
 
-type Writer = csv::Writer<std::io::BufWriter<tempfile::NamedTempFile>>;
+pub(super) type Writer = csv::Writer<std::io::BufWriter<tempfile::NamedTempFile>>;
 
-fn csv_writer(path: &Path) -> Result<Writer> {
+pub(super) fn csv_writer(path: &Path) -> Result<Writer> {
     let tmp = crate::output::temp_beside(path)?;
     Ok(csv::Writer::from_writer(std::io::BufWriter::new(tmp)))
 }
 
-fn finish(path: &Path, w: Writer) -> Result<()> {
+pub(super) fn finish(path: &Path, w: Writer) -> Result<()> {
     let err = |e: std::io::Error| Error::Output {
         path: path.to_path_buf(),
         source: e,
@@ -37,7 +37,7 @@ fn finish(path: &Path, w: Writer) -> Result<()> {
     crate::output::persist(tmp, path)
 }
 
-fn io(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
+pub(super) fn io(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
     move |e| Error::Output {
         path: path.to_path_buf(),
         source: std::io::Error::other(e.to_string()),
@@ -45,7 +45,7 @@ fn io(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
 }
 
 /// A cell that a spreadsheet would run as a formula gets a leading apostrophe.
-fn cell(s: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn cell(s: &str) -> std::borrow::Cow<'_, str> {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}").into()
     } else {

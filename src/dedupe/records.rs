@@ -98,6 +98,9 @@ pub struct DatasetColumns {
     pub input: Input,
     pub key: Vec<String>,
     pub fields: Vec<FieldColumn>,
+    /// Columns read as written, not compared (the golden record's values and
+    /// timestamps).
+    pub extras: Vec<FieldColumn>,
 }
 
 /// Every record of the run, in canonical order.
@@ -110,6 +113,8 @@ pub struct Records {
     pub norm: Vec<StrColumn>,
     /// Pinyin spellings of name fields (other kinds: `None`).
     pub alt: Vec<Option<StrColumn>>,
+    /// Extra columns as the source wrote them (blank: `None`), for golden records.
+    pub extra: Vec<StrColumn>,
 }
 
 impl Records {
@@ -135,10 +140,11 @@ impl Records {
         &self.datasets[self.dataset[i] as usize]
     }
 
-    /// No records yet, comparing fields of these kinds.
-    pub fn empty(kinds: &[Kind]) -> Records {
+    /// No records yet, comparing fields of these kinds, with `extras` extra columns.
+    pub fn empty(kinds: &[Kind], extras: usize) -> Records {
         Records {
             kinds: kinds.to_vec(),
+            extra: vec![StrColumn::default(); extras],
             norm: vec![StrColumn::default(); kinds.len()],
             alt: kinds
                 .iter()
@@ -164,14 +170,23 @@ impl Records {
         self.norm.iter().map(|c| c.get(i)).collect()
     }
 
+    /// Record `i`'s extra columns.
+    pub fn extras(&self, i: usize) -> Vec<Option<&str>> {
+        self.extra.iter().map(|c| c.get(i)).collect()
+    }
+
     /// Append a record whose values are already normalised (the alternative spellings
-    /// of names are derived again).
+    /// of names are derived again); extra columns beyond `extras` are missing.
     pub fn push_normalised(
         &mut self,
         dataset: u16,
         key: &str,
         values: &[Option<&str>],
+        extras: &[Option<&str>],
     ) -> Result<()> {
+        for (e, c) in self.extra.iter_mut().enumerate() {
+            c.push(extras.get(e).copied().flatten())?;
+        }
         self.dataset.push(dataset);
         self.keys.push(Some(key))?;
         for (f, &v) in values.iter().enumerate() {
@@ -183,9 +198,16 @@ impl Records {
         Ok(())
     }
 
-    fn push(&mut self, dataset: u16, key: &str, values: &[Option<String>]) -> Result<()> {
+    fn push(
+        &mut self,
+        dataset: u16,
+        key: &str,
+        values: &[Option<String>],
+        extras: &[Option<String>],
+    ) -> Result<()> {
         let values: Vec<Option<&str>> = values.iter().map(|v| v.as_deref()).collect();
-        self.push_normalised(dataset, key, &values)
+        let extras: Vec<Option<&str>> = extras.iter().map(|v| v.as_deref()).collect();
+        self.push_normalised(dataset, key, &values, &extras)
     }
 
     /// Sort into (dataset name, key, values) order.
@@ -211,6 +233,9 @@ impl Records {
                 self.alt[f] = Some(alt.gather(&order)?);
             }
         }
+        for e in 0..self.extra.len() {
+            self.extra[e] = self.extra[e].gather(&order)?;
+        }
         Ok(())
     }
 }
@@ -225,7 +250,8 @@ pub async fn read(
     kinds: &[Kind],
     opts: &SourceOptions,
 ) -> Result<Records> {
-    let mut records = Records::empty(kinds);
+    let extras = sets.first().map_or(0, |s| s.extras.len());
+    let mut records = Records::empty(kinds, extras);
     for (d, set) in sets.iter().enumerate() {
         records.datasets.push(set.input.name.clone());
         read_one(&mut records, d as u16, set, kinds, opts).await?;
@@ -248,18 +274,25 @@ async fn read_one(
     let provider = ctx.table_provider("t").await.map_err(Error::internal)?;
     let schema = provider.schema();
     let has = |c: &str| schema.field_with_name(c).is_ok();
-    let fields: Vec<Option<&str>> = set
-        .fields
-        .iter()
-        .map(|f| match f {
-            FieldColumn::Required(c) => Some(c.as_str()),
-            FieldColumn::IfPresent(c) => has(c).then_some(c.as_str()),
-        })
-        .collect();
+    let pick = |f: &'_ FieldColumn| -> Option<String> {
+        match f {
+            FieldColumn::Required(c) => Some(c.clone()),
+            FieldColumn::IfPresent(c) => has(c).then(|| c.clone()),
+        }
+    };
+    let fields: Vec<Option<String>> = set.fields.iter().map(pick).collect();
+    let extras: Vec<Option<String>> = set.extras.iter().map(pick).collect();
     let mut wanted: Vec<&str> = set.key.iter().map(String::as_str).collect();
-    wanted.extend(fields.iter().flatten());
-    for c in &wanted {
+    wanted.extend(fields.iter().flatten().map(String::as_str));
+    wanted.extend(extras.iter().flatten().map(String::as_str));
+    let compared = wanted.len() - extras.iter().flatten().count();
+    for (n, c) in wanted.iter().enumerate() {
         if !has(c) {
+            let why = if n < compared {
+                "the rule file compares or keys on it"
+            } else {
+                "the rule file's golden section takes values from it"
+            };
             let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
             let help = crate::error::did_you_mean(c, names.iter().copied())
                 .map(|h| format!(" ({h})"))
@@ -268,14 +301,19 @@ async fn read_one(
                 path: input.path.clone(),
                 line: Some(1),
                 column: None,
-                message: format!("no column '{c}'{help}; the rule file compares or keys on it"),
+                message: format!("no column '{c}'{help}; {why}"),
             });
         }
     }
     let select: Vec<String> = if wanted.is_empty() {
         vec!["1".into()]
     } else {
-        wanted.iter().map(|c| quote(c)).collect()
+        // Aliased: one column may be both compared and a golden value.
+        wanted
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{} AS c{i}", quote(c)))
+            .collect()
     };
     let df = ctx
         .sql(&format!("SELECT {} FROM t", select.join(", ")))
@@ -288,6 +326,8 @@ async fn read_one(
     let nkey = set.key.len();
     let mut row = 0u64;
     let mut values: Vec<Option<String>> = vec![None; kinds.len()];
+    let mut extra: Vec<Option<String>> = vec![None; extras.len()];
+    let nfield = fields.iter().flatten().count();
     let mut key = String::new();
     while let Some(batch) = stream.next().await {
         let batch = batch.map_err(|e| source::read_error(input, opts, &e))?;
@@ -297,7 +337,8 @@ async fn read_one(
             .map(|c| cast(c, &DataType::Utf8).map_err(Error::internal))
             .collect::<Result<_>>()?;
         let texts: Vec<&StringArray> = cols.iter().map(|c| c.as_string::<i32>()).collect();
-        let (key_cols, field_cols) = texts.split_at(nkey);
+        let (key_cols, rest) = texts.split_at(nkey);
+        let (field_cols, extra_cols) = rest.split_at(nfield);
         for r in 0..batch.num_rows() {
             row += 1;
             key.clear();
@@ -323,7 +364,18 @@ async fn read_one(
                     values[f] = normalize::normalize(kinds[f], a.value(r));
                 }
             }
-            records.push(dataset, &key, &values)?;
+            let mut present = extra_cols.iter();
+            for (e, column) in extras.iter().enumerate() {
+                extra[e] = None;
+                if column.is_some()
+                    && let Some(a) = present.next()
+                    && !a.is_null(r)
+                    && !a.value(r).trim().is_empty()
+                {
+                    extra[e] = Some(a.value(r).to_string());
+                }
+            }
+            records.push(dataset, &key, &values, &extra)?;
         }
     }
     Ok(())

@@ -5,7 +5,9 @@
 //! same weights, without retraining), every record's normalised compared values (so new
 //! records are blocked and compared against the old ones without reading the old
 //! extracts again), every record's unified ID with the run that created it, and the
-//! matched pairs (so clusters the delta does not touch are rebuilt exactly).
+//! matched pairs (so clusters the delta does not touch are rebuilt exactly), and the
+//! golden-record columns as the sources wrote them (so a later golden record chooses
+//! among old and new records).
 //!
 //! The compared values are personal data, so the state is encrypted: AES-256-GCM under
 //! the run's key (`--key-file` or `STEWARD_KEY`, as for `mask`), written only when a key
@@ -115,6 +117,10 @@ pub struct State {
     pub ids: Vec<(String, u32)>,
     /// Matched pairs: record indices (i < j) and match probability.
     pub edges: Vec<(u32, u32, f64)>,
+    /// Names of the extra columns (golden-record values and timestamps, as
+    /// `value:<field>` and `by:<field>`) and, per record, their text as written.
+    pub extra_names: Vec<String>,
+    pub extra: Vec<StrColumn>,
 }
 
 impl State {
@@ -138,11 +144,32 @@ impl State {
         &self.ids[self.id_of[i] as usize].0
     }
 
-    /// Record `i` as a row of `records` (which must compare the same fields).
-    pub fn push_into(&self, i: usize, records: &mut Records) -> Result<()> {
+    /// For each of `names`, the index of the state's extra column of that name.
+    pub fn extra_map(&self, names: &[String]) -> Vec<Option<usize>> {
+        names
+            .iter()
+            .map(|n| self.extra_names.iter().position(|x| x == n))
+            .collect()
+    }
+
+    /// Record `i`'s extra columns in the order `map` (from [`State::extra_map`]) gives.
+    pub fn extras(&self, i: usize, map: &[Option<usize>]) -> Vec<Option<&str>> {
+        map.iter()
+            .map(|e| e.and_then(|e| self.extra[e].get(i)))
+            .collect()
+    }
+
+    /// Record `i` as a row of `records` (which must compare the same fields), with
+    /// these extra columns.
+    pub fn push_into(
+        &self,
+        i: usize,
+        records: &mut Records,
+        extras: &[Option<&str>],
+    ) -> Result<()> {
         let d = records.dataset_index(self.dataset_name(i))?;
         let values: Vec<Option<&str>> = self.norm.iter().map(|c| c.get(i)).collect();
-        records.push_normalised(d, self.key(i), &values)
+        records.push_normalised(d, self.key(i), &values, extras)
     }
 
     /// Whether every index and offset is in range (after decryption, so only a state
@@ -154,6 +181,11 @@ impl State {
             && self.norm.len() == self.plan.fields.len()
             && self.model.fields.len() == self.plan.fields.len()
             && self.norm.iter().all(|c| c.len() == n && c.is_well_formed())
+            && self.extra.len() == self.extra_names.len()
+            && self
+                .extra
+                .iter()
+                .all(|c| c.len() == n && c.is_well_formed())
             && self.id_of.len() == n
             && self.id_of.iter().all(|&x| (x as usize) < self.ids.len())
             && self

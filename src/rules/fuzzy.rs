@@ -148,7 +148,9 @@ pub(super) fn fuzzy_spec(cx: &mut Ctx<'_>, raw: &Spanned<raw::RawFuzzy>) -> Fuzz
     {
         cx.error(b, "max_block must be at least 2 records", None);
     }
+    let golden = golden(cx, &f.golden);
     FuzzySpec {
+        golden,
         fields,
         blocking,
         threshold: f.threshold.as_ref().map(|t| t.value),
@@ -156,4 +158,74 @@ pub(super) fn fuzzy_spec(cx: &mut Ctx<'_>, raw: &Spanned<raw::RawFuzzy>) -> Fuzz
         max_block: f.max_block.as_ref().map(|b| b.value as usize),
         origin: cx.origin(raw),
     }
+}
+
+/// Validate `duplicates.fuzzy.golden`.
+fn golden(
+    cx: &mut Ctx<'_>,
+    raw: &indexmap::IndexMap<String, Spanned<raw::RawGolden>>,
+) -> Vec<GoldenField> {
+    let mut out = Vec::new();
+    for (field, spec) in raw {
+        let (rule, column, by, order) = match &spec.value {
+            raw::RawGolden::Rule(r) => (r.as_str(), None, None, None),
+            raw::RawGolden::Full(g) => (
+                g.rule.as_str(),
+                g.column.clone(),
+                g.by.clone(),
+                g.order.clone(),
+            ),
+        };
+        let Some(parsed) = Survivorship::parse(rule) else {
+            let help = did_you_mean(rule, SURVIVORSHIP.iter().map(|r| r.name()));
+            cx.error(
+                spec,
+                format!(
+                    "golden.{field}: unknown survivorship rule '{rule}'; expected one of {}",
+                    SURVIVORSHIP
+                        .iter()
+                        .map(|r| r.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                help,
+            );
+            continue;
+        };
+        if parsed == Survivorship::MostRecent && by.is_none() {
+            cx.error(
+                spec,
+                format!(
+                    "golden.{field}: most_recent needs `by`, the timestamp column that says which record is newest, e.g. {{ rule: most_recent, by: updated_at }}"
+                ),
+                None,
+            );
+        }
+        let order = order.unwrap_or_default();
+        if parsed == Survivorship::SourcePriority && order.is_empty() {
+            cx.error(
+                spec,
+                format!(
+                    "golden.{field}: source_priority needs `order`, the datasets most trusted first, e.g. {{ rule: source_priority, order: [crm, members] }}"
+                ),
+                None,
+            );
+        }
+        if parsed != Survivorship::SourcePriority && !order.is_empty() {
+            cx.error(
+                spec,
+                format!("golden.{field}: `order` is used by source_priority only"),
+                None,
+            );
+        }
+        out.push(GoldenField {
+            field: field.clone(),
+            rule: parsed,
+            column,
+            by,
+            order,
+            origin: cx.origin(spec),
+        });
+    }
+    out
 }

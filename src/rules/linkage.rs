@@ -190,3 +190,71 @@ impl CompareKind {
         }
     }
 }
+
+/// How a golden record (`steward dedupe --golden`) chooses one field's value among
+/// the records of a unified ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Survivorship {
+    /// The value most records hold (compared as trimmed text).
+    MostFrequent,
+    /// The value of the record with the latest timestamp in the `by` column.
+    MostRecent,
+    /// The longest value, in characters.
+    Longest,
+    /// The value of the first dataset in the `order` list that has one.
+    SourcePriority,
+}
+
+/// Every survivorship rule, in documentation order.
+pub const SURVIVORSHIP: [Survivorship; 4] = [
+    Survivorship::MostFrequent,
+    Survivorship::MostRecent,
+    Survivorship::Longest,
+    Survivorship::SourcePriority,
+];
+
+impl Survivorship {
+    pub fn name(self) -> &'static str {
+        match self {
+            Survivorship::MostFrequent => "most_frequent",
+            Survivorship::MostRecent => "most_recent",
+            Survivorship::Longest => "longest",
+            Survivorship::SourcePriority => "source_priority",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Survivorship> {
+        SURVIVORSHIP.iter().copied().find(|r| r.name() == s)
+    }
+
+    /// One line for `steward rules list`.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Survivorship::MostFrequent => {
+                "the value most of a customer's records hold; ties go to the latest `by` timestamp, then the first record"
+            }
+            Survivorship::MostRecent => {
+                "the value of the record with the latest timestamp in the `by` column"
+            }
+            Survivorship::Longest => {
+                "the longest value in characters (the fullest address or name)"
+            }
+            Survivorship::SourcePriority => {
+                "the value of the first dataset in `order` that has one (the system of record first)"
+            }
+        }
+    }
+
+    /// Its entry in `steward rules list`.
+    pub fn entry(self) -> Entry {
+        Entry {
+            kind: Kind::Survivorship,
+            id: self.name().to_string(),
+            summary: self.summary().to_string(),
+            doc: "docs/rules.md#golden-records-survivorship".into(),
+            status: Status::Stable,
+            since: "0.1.0",
+        }
+    }
+}

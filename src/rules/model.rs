@@ -67,6 +67,24 @@ pub struct FuzzySpec {
     pub threshold: Option<f64>,
     pub mode: Option<LinkMode>,
     pub max_block: Option<usize>,
+    /// `golden`: how `steward dedupe --golden` chooses each field's value, in the
+    /// order written.
+    pub golden: Vec<GoldenField>,
+    pub origin: Origin,
+}
+
+/// One field of the golden record and the rule that chooses its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoldenField {
+    pub field: String,
+    pub rule: Survivorship,
+    /// This dataset's column for the field, if the rule file names one (else the
+    /// compared field's column, else a column of the field's name).
+    pub column: Option<String>,
+    /// A timestamp column: the order of `most_recent`, the tie-breaker of the others.
+    pub by: Option<String>,
+    /// `source_priority`: datasets, most trusted first.
+    pub order: Vec<String>,
     pub origin: Origin,
 }
 
@@ -89,7 +107,9 @@ pub struct BlockingKey {
     pub origin: Origin,
 }
 
-pub use linkage::{CompareKind, KINDS, LinkMode, TRANSFORMS, Transform};
+pub use linkage::{
+    CompareKind, KINDS, LinkMode, SURVIVORSHIP, Survivorship, TRANSFORMS, Transform,
+};
 
 /// One check, before it is bound to a dataset's schema.
 #[derive(Debug, Clone, PartialEq)]

@@ -142,6 +142,29 @@ pub(crate) struct RawFuzzy {
     pub mode: Option<Spanned<String>>,
     #[serde(default)]
     pub max_block: Option<Spanned<u64>>,
+    /// Survivorship per golden-record field: a rule name, or the rule with options.
+    #[serde(default)]
+    pub golden: IndexMap<String, Spanned<RawGolden>>,
+}
+
+/// `golden.<field>`: `most_frequent`, or `{ rule, column, by, order }`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RawGolden {
+    Rule(String),
+    Full(RawGoldenField),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawGoldenField {
+    pub rule: String,
+    #[serde(default)]
+    pub column: Option<String>,
+    #[serde(default)]
+    pub by: Option<String>,
+    #[serde(default)]
+    pub order: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

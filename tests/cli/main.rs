@@ -20,6 +20,7 @@ mod classify;
 mod cluster;
 mod dedupe;
 mod extracts;
+mod golden;
 mod hostile;
 mod limits;
 mod linking;

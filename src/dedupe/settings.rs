@@ -1,0 +1,316 @@
+//! The comparison settings of a run ([`Plan`]), merged over the datasets' rule files
+//! (`duplicates.fuzzy`): fields and their kinds, blocking rules, threshold, mode, block
+//! limit and golden-record rules, and which column of each dataset holds each field.
+
+use super::block::{self, Rule};
+use super::compare::Kind;
+use super::records::{self, DatasetColumns};
+use super::{DEFAULT_MAX_BLOCK, DEFAULT_THRESHOLD, LinkMode, golden, model};
+use crate::error::{Error, Origin, Result, RuleDiagnostic};
+use crate::rules::{DatasetRules, FuzzySpec};
+use crate::source;
+
+/// The comparison settings of a run, merged over the datasets' rule files.
+#[derive(Debug, Clone)]
+pub(super) struct Plan {
+    pub(super) fields: Vec<String>,
+    pub(super) kinds: Vec<Kind>,
+    pub(super) tf: Vec<bool>,
+    pub(super) rules: Vec<Rule>,
+    pub(super) threshold: f64,
+    pub(super) mode: LinkMode,
+    pub(super) max_block: usize,
+    /// Golden-record fields, and the extra columns they read (`value:<field>`,
+    /// `by:<field>`).
+    pub(super) golden: Vec<golden::Rule>,
+    pub(super) extras: Vec<String>,
+}
+fn diag(origin: &Origin, message: String) -> RuleDiagnostic {
+    RuleDiagnostic {
+        origin: origin.clone(),
+        message,
+        help: None,
+    }
+}
+
+/// A setting that datasets deduplicated together share: the first spec that sets it
+/// wins; a spec that sets it differently is an error at that spec's position.
+fn shared<T: PartialEq>(
+    specs: &[&FuzzySpec],
+    name: &str,
+    diags: &mut Vec<RuleDiagnostic>,
+    get: impl Fn(&FuzzySpec) -> Option<T>,
+) -> Option<T> {
+    let mut chosen: Option<(T, &Origin)> = None;
+    for s in specs {
+        let Some(v) = get(s) else { continue };
+        match &chosen {
+            Some((c, at)) if *c != v => diags.push(diag(
+                &s.origin,
+                format!(
+                    "fuzzy {name} differs from the one at {at}; datasets deduplicated together share it"
+                ),
+            )),
+            Some(_) => {}
+            None => chosen = Some((v, &s.origin)),
+        }
+    }
+    chosen.map(|(v, _)| v)
+}
+
+/// Merge the datasets' `duplicates.fuzzy` into one plan.
+pub(super) fn plan(
+    assigned: &[Option<DatasetRules>],
+    inputs: usize,
+    default_mode: Option<LinkMode>,
+    golden: bool,
+) -> Result<Plan> {
+    let specs: Vec<&FuzzySpec> = assigned
+        .iter()
+        .flatten()
+        .filter_map(|r| r.fuzzy.as_ref())
+        .collect();
+    let Some(first) = specs.first() else {
+        return Err(Error::Usage(
+            "no rule file for these inputs has a `duplicates.fuzzy` section; add one with the fields to compare (see docs/rules.md)".into(),
+        ));
+    };
+    let mut diags = Vec::new();
+    let mut fields: Vec<String> = Vec::new();
+    let mut kinds: Vec<Option<(Kind, Origin)>> = Vec::new();
+    let mut tf: Vec<bool> = Vec::new();
+    for spec in &specs {
+        for f in &spec.fields {
+            let idx = match fields.iter().position(|x| x == &f.field) {
+                Some(i) => i,
+                None => {
+                    fields.push(f.field.clone());
+                    kinds.push(None);
+                    tf.push(false);
+                    fields.len() - 1
+                }
+            };
+            tf[idx] |= f.term_frequency;
+            if let Some(k) = f.kind {
+                match &kinds[idx] {
+                    Some((other, at)) if *other != k => diags.push(diag(
+                        &f.origin,
+                        format!(
+                            "field '{}' is compared as {} here but as {} at {at}",
+                            f.field,
+                            k.name(),
+                            other.name()
+                        ),
+                    )),
+                    _ => kinds[idx] = Some((k, f.origin.clone())),
+                }
+            }
+        }
+    }
+    if fields.len() > model::MAX_FIELDS {
+        diags.push(diag(
+            &first.origin,
+            format!(
+                "{} fields are compared; at most {} are supported",
+                fields.len(),
+                model::MAX_FIELDS
+            ),
+        ));
+    }
+    let threshold =
+        shared(&specs, "threshold", &mut diags, |s| s.threshold).unwrap_or(DEFAULT_THRESHOLD);
+    let max_block =
+        shared(&specs, "max_block", &mut diags, |s| s.max_block).unwrap_or(DEFAULT_MAX_BLOCK);
+    let mode = shared(&specs, "mode", &mut diags, |s| s.mode)
+        .or(default_mode)
+        .unwrap_or(if inputs > 1 {
+            LinkMode::LinkAndDedupe
+        } else {
+            LinkMode::Dedupe
+        });
+    // Compared by what the rules say, not where they are written.
+    let blocking = shared(&specs, "blocking", &mut diags, |s| {
+        s.blocking.as_ref().map(|b| {
+            b.iter()
+                .map(|rule| {
+                    rule.iter()
+                        .map(|k| (k.field.clone(), k.transform))
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let rules: Vec<Rule> = match blocking {
+        Some(b) => b
+            .iter()
+            .map(|parts| Rule {
+                parts: parts
+                    .iter()
+                    .map(|(field, t)| {
+                        let f = fields.iter().position(|x| x == field).unwrap_or(0);
+                        (f, *t)
+                    })
+                    .collect(),
+                text: parts
+                    .iter()
+                    .map(|(field, t)| match t {
+                        block::Transform::Value => field.clone(),
+                        t => format!("{field}.{}", t.name()),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+            })
+            .collect(),
+        None => fields
+            .iter()
+            .enumerate()
+            .map(|(f, name)| Rule {
+                parts: vec![(f, block::Transform::Value)],
+                text: name.clone(),
+            })
+            .collect(),
+    };
+    if mode == LinkMode::Link && inputs < 2 && default_mode.is_none() {
+        diags.push(diag(
+            &first.origin,
+            "mode link compares records of different datasets; give two or more inputs".into(),
+        ));
+    }
+    let (golden, extras) = golden_plan(&specs, &fields, golden, &mut diags);
+    if !diags.is_empty() {
+        return Err(Error::RuleFile(diags));
+    }
+    Ok(Plan {
+        golden,
+        extras,
+        kinds: fields
+            .iter()
+            .zip(&kinds)
+            .map(|(f, k)| {
+                k.as_ref()
+                    .map(|(k, _)| *k)
+                    .unwrap_or_else(|| Kind::infer(f))
+            })
+            .collect(),
+        fields,
+        tf,
+        rules,
+        threshold,
+        mode,
+        max_block,
+    })
+}
+
+/// The golden-record fields of a run: those of the rule files' `golden` sections
+/// (the first to name a field sets its rule, which the others must share); with none
+/// and `wanted` (`--golden`), every compared field as `most_frequent`. Also the extra
+/// columns they read.
+fn golden_plan(
+    specs: &[&FuzzySpec],
+    fields: &[String],
+    wanted: bool,
+    diags: &mut Vec<RuleDiagnostic>,
+) -> (Vec<golden::Rule>, Vec<String>) {
+    let mut chosen: Vec<(&crate::rules::GoldenField, &Origin)> = Vec::new();
+    for s in specs {
+        for g in &s.golden {
+            match chosen.iter().find(|(c, _)| c.field == g.field) {
+                Some((c, at)) if (c.rule, &c.by, &c.order) != (g.rule, &g.by, &g.order) => {
+                    diags.push(diag(
+                        &g.origin,
+                        format!(
+                            "golden.{} differs from the one at {at}; datasets deduplicated together share it (only `column` may differ)",
+                            g.field
+                        ),
+                    ))
+                }
+                Some(_) => {}
+                None => chosen.push((g, &g.origin)),
+            }
+        }
+    }
+    let mut rules = Vec::new();
+    let mut extras = Vec::new();
+    if chosen.is_empty() {
+        if wanted {
+            for f in fields {
+                extras.push(format!("value:{f}"));
+                rules.push(golden::Rule {
+                    field: f.clone(),
+                    rule: crate::rules::Survivorship::MostFrequent,
+                    value: extras.len() - 1,
+                    by: None,
+                    by_column: None,
+                    order: Vec::new(),
+                });
+            }
+        }
+        return (rules, extras);
+    }
+    for (g, _) in chosen {
+        extras.push(format!("value:{}", g.field));
+        let value = extras.len() - 1;
+        let by = g.by.as_ref().map(|_| {
+            extras.push(format!("by:{}", g.field));
+            extras.len() - 1
+        });
+        rules.push(golden::Rule {
+            field: g.field.clone(),
+            rule: g.rule,
+            value,
+            by,
+            by_column: g.by.clone(),
+            order: g.order.clone(),
+        });
+    }
+    (rules, extras)
+}
+
+/// Which column of this dataset holds each field: the rule file's mapping, else a
+/// column of the field's name if the dataset has one. Likewise for the golden
+/// record's values (its `column`, else the compared field's column) and timestamps.
+pub(super) fn columns(
+    input: source::Input,
+    rules: Option<&DatasetRules>,
+    plan: &Plan,
+) -> DatasetColumns {
+    let spec = rules.and_then(|r| r.fuzzy.as_ref());
+    let mapped = |name: &str| spec.and_then(|s| s.fields.iter().find(|f| f.field == name));
+    let own = |name: &str| spec.and_then(|s| s.golden.iter().find(|g| g.field == name));
+    let mut extras = Vec::with_capacity(plan.extras.len());
+    for g in &plan.golden {
+        extras.push(
+            match (
+                own(&g.field).and_then(|o| o.column.clone()),
+                mapped(&g.field),
+            ) {
+                (Some(c), _) => records::FieldColumn::Required(c),
+                (None, Some(f)) => records::FieldColumn::Required(f.column.clone()),
+                (None, None) => records::FieldColumn::IfPresent(g.field.clone()),
+            },
+        );
+        if g.by.is_some() {
+            let by = g.by_column.clone().unwrap_or_default();
+            extras.push(match own(&g.field).and_then(|o| o.by.clone()) {
+                Some(c) => records::FieldColumn::Required(c),
+                None => records::FieldColumn::IfPresent(by),
+            });
+        }
+    }
+    let fields = plan
+        .fields
+        .iter()
+        .map(
+            |name| match spec.and_then(|s| s.fields.iter().find(|f| &f.field == name)) {
+                Some(f) => records::FieldColumn::Required(f.column.clone()),
+                None => records::FieldColumn::IfPresent(name.clone()),
+            },
+        )
+        .collect();
+    DatasetColumns {
+        input,
+        key: rules.map(|r| r.key.clone()).unwrap_or_default(),
+        fields,
+        extras,
+    }
+}

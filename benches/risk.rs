@@ -17,22 +17,9 @@ use std::time::Instant;
 
 use datafusion::prelude::{CsvReadOptions, SessionContext};
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // SplitMix64.
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+#[path = "synth/rng.rs"]
+mod rng;
+use rng::Rng;
 
 fn generate(path: &Path, rows: usize) {
     use std::io::Write;

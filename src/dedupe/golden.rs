@@ -32,8 +32,6 @@ pub struct Rule {
     pub value: usize,
     /// Index of the `by` timestamp among the extra columns.
     pub by: Option<usize>,
-    /// The `by` column's name in the rule file.
-    pub by_column: Option<String>,
     /// `source_priority`: datasets, most trusted first.
     pub order: Vec<String>,
 }
@@ -85,38 +83,35 @@ pub fn timestamp(text: &str) -> Option<NaiveDateTime> {
     date.and_hms_opt(at(3), at(4), at(5))
 }
 
-/// The chosen value of one field: record index and value.
+/// The chosen value of one field among `members`: record index and value. `stamps`
+/// are the records' parsed `by` timestamps (all `None` without `by`).
 fn choose<'a>(
     records: &'a Records,
     members: &[u32],
     rule: &Rule,
     stamps: &[Option<NaiveDateTime>],
 ) -> Option<(usize, &'a str)> {
-    // (member position, record, value), blanks skipped, in canonical order.
-    let held: Vec<(usize, usize, &str)> = members
+    // (record, value), blanks skipped, in canonical order.
+    let held: Vec<(usize, &str)> = members
         .iter()
-        .enumerate()
-        .filter_map(|(p, &i)| {
+        .filter_map(|&i| {
             let v = records.extra[rule.value].get(i as usize)?;
-            (!v.trim().is_empty()).then_some((p, i as usize, v))
+            (!v.trim().is_empty()).then_some((i as usize, v))
         })
         .collect();
     // Higher rank wins; then the later stamp; then the earlier record.
     let best_by = |rank: &dyn Fn(usize, &str) -> i64| {
-        held.iter()
-            .copied()
-            .max_by(|a, b| {
-                rank(a.1, a.2)
-                    .cmp(&rank(b.1, b.2))
-                    .then_with(|| stamps[a.0].cmp(&stamps[b.0]))
-                    .then_with(|| b.1.cmp(&a.1))
-            })
-            .map(|(_, i, v)| (i, v))
+        held.iter().copied().max_by(|a, b| {
+            rank(a.0, a.1)
+                .cmp(&rank(b.0, b.1))
+                .then_with(|| stamps[a.0].cmp(&stamps[b.0]))
+                .then_with(|| b.0.cmp(&a.0))
+        })
     };
     match rule.rule {
         Survivorship::MostFrequent => {
             let mut counts: HashMap<&str, i64> = HashMap::new();
-            for &(_, _, v) in &held {
+            for &(_, v) in &held {
                 *counts.entry(v.trim()).or_default() += 1;
             }
             best_by(&|_, v| counts[v.trim()])
@@ -152,6 +147,16 @@ pub fn write(
     }
     let mut order: Vec<usize> = (0..ids.len()).filter(|&x| !members[x].is_empty()).collect();
     order.sort_by(|&a, &b| ids[a].0.cmp(&ids[b].0));
+    // Every record's timestamp, parsed once per `by` column (fields may share one).
+    let none = vec![None; records.len()];
+    let mut parsed: HashMap<usize, Vec<Option<NaiveDateTime>>> = HashMap::new();
+    for b in rules.iter().filter_map(|r| r.by) {
+        parsed.entry(b).or_insert_with(|| {
+            (0..records.len())
+                .map(|i| records.extra[b].get(i).and_then(timestamp))
+                .collect()
+        });
+    }
     let mut w = super::output::csv_writer(path)?;
     let mut header = vec!["unified_id".to_string(), "records".into()];
     for r in rules {
@@ -164,14 +169,8 @@ pub fn write(
         let m = &members[x];
         let mut row = vec![ids[x].0.clone(), m.len().to_string()];
         for r in rules {
-            let stamps: Vec<Option<NaiveDateTime>> = m
-                .iter()
-                .map(|&i| {
-                    r.by.and_then(|b| records.extra[b].get(i as usize))
-                        .and_then(timestamp)
-                })
-                .collect();
-            match choose(records, m, r, &stamps) {
+            let stamps = r.by.map_or(&none, |b| &parsed[&b]);
+            match choose(records, m, r, stamps) {
                 Some((i, v)) => {
                     row.push(v.to_string());
                     row.push(format!(

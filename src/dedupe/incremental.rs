@@ -18,7 +18,7 @@ use std::time::Instant;
 use super::block::Blocks;
 use super::cluster::unified_id;
 use super::records::Records;
-use super::settings::Plan;
+use super::settings::{Golden, Plan};
 use super::stable::{self, ChangeKind, Evidence};
 use super::state::{self, PlanText, State};
 use super::{DedupeOptions, LinkMode, Outcome, model, output};
@@ -238,6 +238,19 @@ pub(super) fn load_state(opts: &DedupeOptions, previous: &Path) -> Result<(Key, 
     Ok((key, st))
 }
 
+/// Refuse matching settings that differ from the state's; `advice` ends the message.
+pub(super) fn same_settings(st: &State, plan: &Plan, previous: &Path, advice: &str) -> Result<()> {
+    let diff = st.plan.differences(&plan_text(plan));
+    if diff.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "the rule files' duplicates.fuzzy differs from the one {} was linked with ({}); {advice}",
+        previous.display(),
+        diff.join("; ")
+    )))
+}
+
 /// The model of the state, with term frequencies counted on `records`.
 pub(super) fn stored_model(st: &State, plan: &Plan, records: &Records) -> model::Model {
     let mut m = st.model.clone();
@@ -257,7 +270,11 @@ pub(super) async fn link(opts: &DedupeOptions) -> Result<(DedupeReport, Option<E
     let mut inputs = source::expand(&opts.data, &opts.source)?;
     let assigned = crate::rules::assign(&rules, &mut inputs)?;
     // The golden values are kept while the state has them.
-    let golden = opts.golden.is_some() || !st.extra_names.is_empty();
+    let golden = if opts.golden.is_some() || !st.extra_names.is_empty() {
+        Golden::Write
+    } else {
+        Golden::Keep
+    };
     let plan = super::settings::plan(
         &assigned,
         inputs.len(),
@@ -265,25 +282,18 @@ pub(super) async fn link(opts: &DedupeOptions) -> Result<(DedupeReport, Option<E
         golden,
     )?;
     if !opts.retrain {
-        let diff = st.plan.differences(&plan_text(&plan));
-        if !diff.is_empty() {
-            return Err(Error::Usage(format!(
-                "the rule files' duplicates.fuzzy differs from the one {} was linked with ({}); link with the same settings, or pass --retrain to train a new model on all records (unified IDs are kept where the clusters allow)",
-                previous.display(),
-                diff.join("; ")
-            )));
-        }
+        same_settings(
+            &st,
+            &plan,
+            previous,
+            "link with the same settings, or pass --retrain to train a new model on all records (unified IDs are kept where the clusters allow)",
+        )?;
     }
     let removed = match &opts.removed {
         Some(path) => read_removed(path, &st)?,
         None => vec![false; st.len()],
     };
-    let sets: Vec<_> = inputs
-        .iter()
-        .zip(&assigned)
-        .map(|(input, r)| super::settings::columns(input.clone(), r.as_ref(), &plan))
-        .collect();
-    let delta = super::records::read(&sets, &plan.kinds, &opts.source).await?;
+    let delta = super::settings::read(&inputs, &assigned, &plan, &opts.source).await?;
     for i in 1..delta.len() {
         if delta.dataset_name(i) == delta.dataset_name(i - 1) && delta.key(i) == delta.key(i - 1) {
             return Err(Error::Usage(format!(

@@ -6,9 +6,10 @@
 use super::DedupeOptions;
 use super::LinkMode;
 use super::block::Blocks;
-use super::incremental::{load_state, plan_text, stored_model};
+use super::incremental::{load_state, same_settings, stored_model};
 use super::model;
 use super::records::Records;
+use super::settings::Golden;
 use crate::error::{Error, Result};
 use crate::report::dedupe::{Lookup, LookupResult};
 use crate::source;
@@ -26,22 +27,10 @@ pub async fn lookup(opts: &DedupeOptions) -> Result<Lookup> {
         &assigned,
         inputs.len(),
         LinkMode::parse(&st.plan.mode),
-        false,
+        Golden::Skip,
     )?;
-    let diff = st.plan.differences(&plan_text(&plan));
-    if !diff.is_empty() {
-        return Err(Error::Usage(format!(
-            "the rule files' duplicates.fuzzy differs from the one {} was linked with ({}); look up with the same settings",
-            previous.display(),
-            diff.join("; ")
-        )));
-    }
-    let sets: Vec<_> = inputs
-        .iter()
-        .zip(&assigned)
-        .map(|(input, r)| super::settings::columns(input.clone(), r.as_ref(), &plan))
-        .collect();
-    let probe = super::records::read(&sets, &plan.kinds, &opts.source).await?;
+    same_settings(&st, &plan, previous, "look up with the same settings")?;
+    let probe = super::settings::read(&inputs, &assigned, &plan, &opts.source).await?;
     // The earlier records in their order, then the looked-up ones (not sorted in, so
     // their indices are known); any dataset may match any other.
     let mut combined = Records::empty(&plan.kinds, 0);

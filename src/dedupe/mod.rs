@@ -38,8 +38,8 @@ use crate::report::dedupe::{
 use crate::rules::DatasetRules;
 use crate::source::{self, SourceOptions};
 use block::Blocks;
-use records::{DatasetColumns, Records};
-use settings::{Plan, columns, plan};
+use records::Records;
+use settings::{Golden, Plan, plan};
 
 pub use crate::rules::LinkMode;
 pub use lookup::lookup;
@@ -86,16 +86,6 @@ struct Matched {
     oversized: Vec<block::Oversized>,
 }
 
-/// Whether a run reads the golden-record columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Golden {
-    /// `--golden`: write golden records (every compared field if no rule file says).
-    Write,
-    /// A linking state is written: keep the rule files' golden columns in it.
-    Keep,
-    Skip,
-}
-
 /// Read, block, train, score and cluster.
 async fn run(
     inputs: &[source::Input],
@@ -103,18 +93,8 @@ async fn run(
     opts: &SourceOptions,
     golden: Golden,
 ) -> Result<Matched> {
-    let mut plan = plan(assigned, inputs.len(), None, golden == Golden::Write)?;
-    if golden == Golden::Skip {
-        // Nothing will write or keep the golden values: do not read them.
-        plan.golden.clear();
-        plan.extras.clear();
-    }
-    let sets: Vec<DatasetColumns> = inputs
-        .iter()
-        .zip(assigned)
-        .map(|(input, r)| columns(input.clone(), r.as_ref(), &plan))
-        .collect();
-    let records = records::read(&sets, &plan.kinds, opts).await?;
+    let plan = plan(assigned, inputs.len(), None, golden)?;
+    let records = settings::read(inputs, assigned, &plan, opts).await?;
     let blocks = Blocks::new(&records, plan.rules.clone(), plan.mode, plan.max_block);
     let model = model::train(
         &records,

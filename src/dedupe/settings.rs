@@ -21,7 +21,7 @@ pub(super) struct Plan {
     pub(super) mode: LinkMode,
     pub(super) max_block: usize,
     /// Golden-record fields, and the extra columns they read (`value:<field>`,
-    /// `by:<field>`).
+    /// `by:<column>`).
     pub(super) golden: Vec<golden::Rule>,
     pub(super) extras: Vec<String>,
 }
@@ -63,7 +63,7 @@ pub(super) fn plan(
     assigned: &[Option<DatasetRules>],
     inputs: usize,
     default_mode: Option<LinkMode>,
-    golden: bool,
+    golden: Golden,
 ) -> Result<Plan> {
     let specs: Vec<&FuzzySpec> = assigned
         .iter()
@@ -201,14 +201,27 @@ pub(super) fn plan(
     })
 }
 
+/// Whether a run reads the golden-record columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Golden {
+    /// `--golden`: write golden records (every compared field as `most_frequent` if no
+    /// rule file has a `golden` section).
+    Write,
+    /// A linking state may be written: read the rule files' golden columns to keep them.
+    Keep,
+    /// Nothing writes or keeps golden values: read none.
+    Skip,
+}
+
 /// The golden-record fields of a run: those of the rule files' `golden` sections
 /// (the first to name a field sets its rule, which the others must share); with none
-/// and `wanted` (`--golden`), every compared field as `most_frequent`. Also the extra
-/// columns they read.
+/// and [`Golden::Write`], every compared field as `most_frequent`. Also the extra
+/// columns they read: `value:<field>` per field, `by:<column>` once per timestamp
+/// column however many fields it orders.
 fn golden_plan(
     specs: &[&FuzzySpec],
     fields: &[String],
-    wanted: bool,
+    golden: Golden,
     diags: &mut Vec<RuleDiagnostic>,
 ) -> (Vec<golden::Rule>, Vec<String>) {
     let mut chosen: Vec<(&crate::rules::GoldenField, &Origin)> = Vec::new();
@@ -230,82 +243,78 @@ fn golden_plan(
         }
     }
     let mut rules = Vec::new();
-    let mut extras = Vec::new();
-    if chosen.is_empty() {
-        if wanted {
+    let mut extras: Vec<String> = Vec::new();
+    let mut slot = |name: String| match extras.iter().position(|x| *x == name) {
+        Some(i) => i,
+        None => {
+            extras.push(name);
+            extras.len() - 1
+        }
+    };
+    match golden {
+        Golden::Skip => {}
+        Golden::Write if chosen.is_empty() => {
             for f in fields {
-                extras.push(format!("value:{f}"));
                 rules.push(golden::Rule {
                     field: f.clone(),
                     rule: crate::rules::Survivorship::MostFrequent,
-                    value: extras.len() - 1,
+                    value: slot(format!("value:{f}")),
                     by: None,
-                    by_column: None,
                     order: Vec::new(),
                 });
             }
         }
-        return (rules, extras);
-    }
-    for (g, _) in chosen {
-        extras.push(format!("value:{}", g.field));
-        let value = extras.len() - 1;
-        let by = g.by.as_ref().map(|_| {
-            extras.push(format!("by:{}", g.field));
-            extras.len() - 1
-        });
-        rules.push(golden::Rule {
-            field: g.field.clone(),
-            rule: g.rule,
-            value,
-            by,
-            by_column: g.by.clone(),
-            order: g.order.clone(),
-        });
+        Golden::Write | Golden::Keep => {
+            for (g, _) in chosen {
+                rules.push(golden::Rule {
+                    field: g.field.clone(),
+                    rule: g.rule,
+                    value: slot(format!("value:{}", g.field)),
+                    by: g.by.as_ref().map(|b| slot(format!("by:{b}"))),
+                    order: g.order.clone(),
+                });
+            }
+        }
     }
     (rules, extras)
 }
 
 /// Which column of this dataset holds each field: the rule file's mapping, else a
 /// column of the field's name if the dataset has one. Likewise for the golden
-/// record's values (its `column`, else the compared field's column) and timestamps.
-pub(super) fn columns(
-    input: source::Input,
-    rules: Option<&DatasetRules>,
-    plan: &Plan,
-) -> DatasetColumns {
+/// record's values (its `column`, else the compared field's column) and timestamps
+/// (required where this dataset's own `golden` section names them).
+fn columns(input: source::Input, rules: Option<&DatasetRules>, plan: &Plan) -> DatasetColumns {
     let spec = rules.and_then(|r| r.fuzzy.as_ref());
     let mapped = |name: &str| spec.and_then(|s| s.fields.iter().find(|f| f.field == name));
     let own = |name: &str| spec.and_then(|s| s.golden.iter().find(|g| g.field == name));
-    let mut extras = Vec::with_capacity(plan.extras.len());
-    for g in &plan.golden {
-        extras.push(
-            match (
-                own(&g.field).and_then(|o| o.column.clone()),
-                mapped(&g.field),
-            ) {
+    let extras = plan
+        .extras
+        .iter()
+        .map(|name| {
+            if let Some(by) = name.strip_prefix("by:") {
+                let named =
+                    spec.is_some_and(|s| s.golden.iter().any(|g| g.by.as_deref() == Some(by)));
+                return if named {
+                    records::FieldColumn::Required(by.to_string())
+                } else {
+                    records::FieldColumn::IfPresent(by.to_string())
+                };
+            }
+            let field = name.strip_prefix("value:").unwrap_or(name);
+            match (own(field).and_then(|o| o.column.clone()), mapped(field)) {
                 (Some(c), _) => records::FieldColumn::Required(c),
                 (None, Some(f)) => records::FieldColumn::Required(f.column.clone()),
-                (None, None) => records::FieldColumn::IfPresent(g.field.clone()),
-            },
-        );
-        if g.by.is_some() {
-            let by = g.by_column.clone().unwrap_or_default();
-            extras.push(match own(&g.field).and_then(|o| o.by.clone()) {
-                Some(c) => records::FieldColumn::Required(c),
-                None => records::FieldColumn::IfPresent(by),
-            });
-        }
-    }
+                (None, None) => records::FieldColumn::IfPresent(field.to_string()),
+            }
+        })
+        .collect();
     let fields = plan
         .fields
         .iter()
-        .map(
-            |name| match spec.and_then(|s| s.fields.iter().find(|f| &f.field == name)) {
-                Some(f) => records::FieldColumn::Required(f.column.clone()),
-                None => records::FieldColumn::IfPresent(name.clone()),
-            },
-        )
+        .map(|name| match mapped(name) {
+            Some(f) => records::FieldColumn::Required(f.column.clone()),
+            None => records::FieldColumn::IfPresent(name.clone()),
+        })
         .collect();
     DatasetColumns {
         input,
@@ -313,4 +322,19 @@ pub(super) fn columns(
         fields,
         extras,
     }
+}
+
+/// Read every input's key, compared fields and golden columns as `plan` says.
+pub(super) async fn read(
+    inputs: &[source::Input],
+    assigned: &[Option<DatasetRules>],
+    plan: &Plan,
+    opts: &source::SourceOptions,
+) -> Result<records::Records> {
+    let sets: Vec<DatasetColumns> = inputs
+        .iter()
+        .zip(assigned)
+        .map(|(input, r)| columns(input.clone(), r.as_ref(), plan))
+        .collect();
+    records::read(&sets, &plan.kinds, opts).await
 }

@@ -118,7 +118,7 @@ pub struct State {
     /// Matched pairs: record indices (i < j) and match probability.
     pub edges: Vec<(u32, u32, f64)>,
     /// Names of the extra columns (golden-record values and timestamps, as
-    /// `value:<field>` and `by:<field>`) and, per record, their text as written.
+    /// `value:<field>` and `by:<column>`) and, per record, their text as written.
     pub extra_names: Vec<String>,
     pub extra: Vec<StrColumn>,
 }

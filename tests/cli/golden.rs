@@ -90,30 +90,30 @@ fn steward(t: &CliTest, args: &[&str]) -> crate::Run {
     r
 }
 
-fn csv_rows(t: &CliTest, rel: &str) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(t.path(rel)).unwrap();
-    let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    r.records()
-        .map(|x| {
-            h.iter()
-                .cloned()
-                .zip(x.unwrap().iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
-
 /// The golden row of the unified ID `key` (a record of the crm system) belongs to.
 fn golden_of(t: &CliTest, golden: &str, clusters: &str, key: &str) -> BTreeMap<String, String> {
-    let id = csv_rows(t, clusters)
+    let id = t
+        .csv_rows(clusters)
         .into_iter()
         .find(|r| r["dataset"] == "crm" && r["key"] == key)
         .unwrap()["unified_id"]
         .clone();
-    csv_rows(t, golden)
+    t.csv_rows(golden)
         .into_iter()
         .find(|r| r["unified_id"] == id)
         .unwrap()
+}
+
+/// Of (source, value) in record order, the first with the highest `rank`, as
+/// (value, source); empty strings when there is none.
+fn first_best(held: &[(String, &str)], rank: impl Fn(&str) -> usize) -> (String, String) {
+    held.iter()
+        .fold(None::<&(String, &str)>, |b, x| match b {
+            Some(b) if rank(b.1) >= rank(x.1) => Some(b),
+            _ => Some(x),
+        })
+        .map(|(s, v)| (v.to_string(), s.clone()))
+        .unwrap_or_default()
 }
 
 #[test]
@@ -168,18 +168,18 @@ fn golden_records_follow_each_fields_rule_with_its_source() {
     // first record.
     let mut raw: HashMap<(String, String), BTreeMap<String, String>> = HashMap::new();
     for system in ["crm", "members"] {
-        for r in csv_rows(&t, &format!("sys/{system}.csv")) {
+        for r in t.csv_rows(&format!("sys/{system}.csv")) {
             raw.insert((system.to_string(), r["customer_id"].clone()), r);
         }
     }
     let mut members: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for r in csv_rows(&t, "ids.csv") {
+    for r in t.csv_rows("ids.csv") {
         members
             .entry(r["unified_id"].clone())
             .or_default()
             .push((r["dataset"].clone(), r["key"].clone()));
     }
-    let golden = csv_rows(&t, "golden.csv");
+    let golden = t.csv_rows("golden.csv");
     assert_eq!(golden.len(), members.len());
     let ids: Vec<&String> = golden.iter().map(|r| &r["unified_id"]).collect();
     let mut sorted = ids.clone();
@@ -201,33 +201,17 @@ fn golden_records_follow_each_fields_rule_with_its_source() {
         };
         // longest: the first of the longest.
         let addr = held("address");
-        let best = addr
-            .iter()
-            .fold(None::<&(String, &str)>, |b, x| match b {
-                Some(b) if b.1.trim().chars().count() >= x.1.trim().chars().count() => Some(b),
-                _ => Some(x),
-            })
-            .map(|(s, v)| (v.to_string(), s.clone()))
-            .unwrap_or_default();
         assert_eq!(
             (row["address"].clone(), row["address_source"].clone()),
-            best,
+            first_best(&addr, |v| v.trim().chars().count()),
             "{row:?}"
         );
         // most_frequent: the highest count, then the first record holding it.
         let names = held("name");
         let count = |v: &str| names.iter().filter(|x| x.1.trim() == v.trim()).count();
-        let best = names
-            .iter()
-            .fold(None::<&(String, &str)>, |b, x| match b {
-                Some(b) if count(b.1) >= count(x.1) => Some(b),
-                _ => Some(x),
-            })
-            .map(|(s, v)| (v.to_string(), s.clone()))
-            .unwrap_or_default();
         assert_eq!(
             (row["name"].clone(), row["name_source"].clone()),
-            best,
+            first_best(&names, count),
             "{row:?}"
         );
     }
@@ -294,11 +278,13 @@ fn golden_records_of_an_incremental_run_choose_among_old_and_new_records() {
     assert_eq!(g["vip_level"], "钻石卡");
     assert_eq!(g["vip_level_source"], "crm:H1");
     // The untouched clusters' golden rows are those of the base run.
-    let before: HashMap<String, BTreeMap<String, String>> = csv_rows(&t, "base_golden.csv")
+    let before: HashMap<String, BTreeMap<String, String>> = t
+        .csv_rows("base_golden.csv")
         .into_iter()
         .map(|r| (r["unified_id"].clone(), r))
         .collect();
-    let same = csv_rows(&t, "golden.csv")
+    let same = t
+        .csv_rows("golden.csv")
         .into_iter()
         .filter(|r| before.get(&r["unified_id"]) == Some(r))
         .count();

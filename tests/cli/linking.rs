@@ -55,19 +55,6 @@ fn ids(t: &CliTest, rel: &str) -> HashMap<String, String> {
         .collect()
 }
 
-fn changes(t: &CliTest, rel: &str) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(t.path(rel)).unwrap();
-    let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    r.records()
-        .map(|x| {
-            h.iter()
-                .cloned()
-                .zip(x.unwrap().iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
-
 /// Pairwise F1 of a clustering against the fixture's entities.
 fn f1(clusters: &HashMap<String, String>, truth: &HashMap<String, String>) -> f64 {
     let mut by_id: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -178,7 +165,7 @@ fn a_delta_keeps_every_untouched_id_and_matches_a_full_run() {
     assert!(fi > 0.99, "{fi}");
 
     // Every base record keeps its ID unless its cluster was merged into another.
-    let ch = changes(&t, "changes.csv");
+    let ch = t.csv_rows("changes.csv");
     let merged: Vec<&BTreeMap<String, String>> =
         ch.iter().filter(|c| c["change"] == "merged").collect();
     for (k, id) in &before {
@@ -243,7 +230,7 @@ fn a_delta_keeps_every_untouched_id_and_matches_a_full_run() {
         std::fs::read(t.path("ids.csv")).unwrap(),
         std::fs::read(t.path("ids_again.csv")).unwrap()
     );
-    assert_eq!(changes(&t, "changes_again.csv").len(), 0);
+    assert_eq!(t.csv_rows("changes_again.csv").len(), 0);
 }
 
 /// A base cluster of three records a-b-c linked only through b: (a, b, c).
@@ -306,7 +293,8 @@ fn a_changed_or_removed_bridge_splits_its_cluster_and_says_why() {
     assert!(r.stdout.contains("0 added, 1 changed"), "{}", r.stdout);
     let after = ids(&t, "ids.csv");
     assert_ne!(after[&a], after[&c], "the bridge is gone");
-    let splits: Vec<_> = changes(&t, "changes.csv")
+    let splits: Vec<_> = t
+        .csv_rows("changes.csv")
         .into_iter()
         .filter(|x| x["change"] == "split")
         .collect();
@@ -361,7 +349,7 @@ fn a_changed_or_removed_bridge_splits_its_cluster_and_says_why() {
     assert_eq!(after.len(), 2498);
     assert!(!after.contains_key(&b));
     assert_ne!(after[&a], after[&c]);
-    let ch = changes(&t, "changes2.csv");
+    let ch = t.csv_rows("changes2.csv");
     assert!(
         ch.iter().any(|x| x["change"] == "split"
             && x["old_id"] == old

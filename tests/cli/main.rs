@@ -76,6 +76,20 @@ impl CliTest {
         std::fs::write(self.path(rel), text).unwrap();
     }
 
+    /// The rows of a CSV file with a header, each as header -> value.
+    pub fn csv_rows(&self, rel: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+        let mut r = csv::Reader::from_path(self.path(rel)).unwrap();
+        let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        r.records()
+            .map(|x| {
+                h.iter()
+                    .cloned()
+                    .zip(x.unwrap().iter().map(String::from))
+                    .collect()
+            })
+            .collect()
+    }
+
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_env(args, &[])
     }

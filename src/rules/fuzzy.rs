@@ -2,6 +2,16 @@
 
 use super::*;
 
+/// `<what> '<value>'; expected one of <names>`, with a did-you-mean help.
+fn unknown<T>(cx: &mut Ctx<'_>, at: &Spanned<T>, what: &str, value: &str, names: &[&str]) {
+    let help = did_you_mean(value, names.iter().copied());
+    cx.error(
+        at,
+        format!("{what} '{value}'; expected one of {}", names.join(", ")),
+        help,
+    );
+}
+
 /// Validate `duplicates.fuzzy`, gathering every problem.
 pub(super) fn fuzzy_spec(cx: &mut Ctx<'_>, raw: &Spanned<raw::RawFuzzy>) -> FuzzySpec {
     let f = &raw.value;
@@ -43,19 +53,12 @@ pub(super) fn fuzzy_spec(cx: &mut Ctx<'_>, raw: &Spanned<raw::RawFuzzy>) -> Fuzz
         if let Some(kind) = &opts.value.kind {
             field.kind = CompareKind::parse(&kind.value);
             if field.kind.is_none() {
-                let help = did_you_mean(&kind.value, KINDS.iter().map(|k| k.name()));
-                cx.error(
+                unknown(
+                    cx,
                     kind,
-                    format!(
-                        "unknown comparison kind '{}'; expected one of {}",
-                        kind.value,
-                        KINDS
-                            .iter()
-                            .map(|k| k.name())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                    help,
+                    "unknown comparison kind",
+                    &kind.value,
+                    &KINDS.map(|k| k.name()),
                 );
             }
         }
@@ -95,19 +98,8 @@ pub(super) fn fuzzy_spec(cx: &mut Ctx<'_>, raw: &Spanned<raw::RawFuzzy>) -> Fuzz
                     Some(t) => match Transform::parse(t) {
                         Some(t) => t,
                         None => {
-                            let help = did_you_mean(t, TRANSFORMS.iter().map(|t| t.name()));
-                            cx.error(
-                                part,
-                                format!(
-                                    "unknown blocking transform '{t}'; expected one of {}",
-                                    TRANSFORMS
-                                        .iter()
-                                        .map(|t| t.name())
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                ),
-                                help,
-                            );
+                            let names = TRANSFORMS.map(|t| t.name());
+                            unknown(cx, part, "unknown blocking transform", t, &names);
                             continue;
                         }
                     },
@@ -130,16 +122,7 @@ pub(super) fn fuzzy_spec(cx: &mut Ctx<'_>, raw: &Spanned<raw::RawFuzzy>) -> Fuzz
     let mode = f.mode.as_ref().and_then(|m| {
         let mode = LinkMode::parse(&m.value);
         if mode.is_none() {
-            let help = did_you_mean(&m.value, LinkMode::NAMES);
-            cx.error(
-                m,
-                format!(
-                    "unknown mode '{}'; expected one of {}",
-                    m.value,
-                    LinkMode::NAMES.join(", ")
-                ),
-                help,
-            );
+            unknown(cx, m, "unknown mode", &m.value, &LinkMode::NAMES);
         }
         mode
     });
@@ -177,19 +160,8 @@ fn golden(
             ),
         };
         let Some(parsed) = Survivorship::parse(rule) else {
-            let help = did_you_mean(rule, SURVIVORSHIP.iter().map(|r| r.name()));
-            cx.error(
-                spec,
-                format!(
-                    "golden.{field}: unknown survivorship rule '{rule}'; expected one of {}",
-                    SURVIVORSHIP
-                        .iter()
-                        .map(|r| r.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                help,
-            );
+            let what = format!("golden.{field}: unknown survivorship rule");
+            unknown(cx, spec, &what, rule, &SURVIVORSHIP.map(|r| r.name()));
             continue;
         };
         if parsed == Survivorship::MostRecent && by.is_none() {

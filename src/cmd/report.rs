@@ -24,6 +24,9 @@ pub struct Args {
     /// Output format
     #[arg(long, short, value_enum, default_value = "html")]
     pub format: steward::report::compliance::ReportFormat,
+    /// Language of the report's text: en, or zh-CN (Simplified Chinese)
+    #[arg(long, value_enum, default_value = "en", value_name = "LANG")]
+    pub lang: steward::report::compliance::Lang,
     /// Write the report to FILE (atomically) instead of stdout
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -65,6 +68,7 @@ pub fn run(
         regimes: args.regime,
         history: args.history,
         audit_log,
+        lang: args.lang,
     };
     let run = ctx.block_on(steward::compliance::report(&opts))?;
     event.with_report(&run.scan);

@@ -168,6 +168,22 @@ pub struct Obligation {
     pub requirement: String,
     pub evidence: EvidenceKind,
     pub remediation: String,
+    /// The obligation in Simplified Chinese (`--lang zh-CN`).
+    #[serde(default)]
+    pub zh: Option<ObligationZh>,
+}
+
+/// An obligation's text in Simplified Chinese; the articles are cited from `articles`
+/// (`report::compliance::i18n::article_zh`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObligationZh {
+    pub title: String,
+    pub requirement: String,
+    pub remediation: String,
+    /// Same order and length as the obligation's `references`.
+    #[serde(default)]
+    pub references: Vec<String>,
 }
 
 /// The embedded catalogue of a regime. It is validated by the tests below, so a

@@ -7,15 +7,19 @@
 //! and masked values only. Evidence lines name datasets, columns, categories and counts,
 //! never a value.
 
+pub mod audit_items;
 pub mod catalogue;
 pub use crate::rules::country;
 mod evidence;
+pub mod grading;
+pub mod people;
+pub mod record;
 
 use std::path::Path;
 
 use crate::error::{Error, Result, RuleDiagnostic, did_you_mean};
 use crate::report::compliance::{
-    Anonymisation, AuditSummary, ComplianceReport, Declaration, DuplicateSummary, Finding,
+    Anonymisation, Lang, i18n, AuditSummary, ComplianceReport, Declaration, DuplicateSummary, Finding,
     HistorySummary, InventoryItem, ObligationStatus, ProtectionState, QualityIssue, Scorecard,
     StatusCounts, Summary,
 };
@@ -89,6 +93,9 @@ pub struct Inputs<'a> {
     pub sidecars: &'a [Sidecar],
     pub history: Option<HistorySummary>,
     pub audit_log: Option<AuditSummary>,
+    /// Every input linked by unified IDs (rule files with `duplicates.fuzzy`).
+    pub linked: Option<&'a crate::dedupe::Linked>,
+    pub lang: Lang,
 }
 
 /// The declarations that apply to a dataset: its own, or the unnamed rule file's when
@@ -106,14 +113,19 @@ pub(crate) fn spec_for<'a>(rules: &'a RuleSet, dataset: &str) -> Option<&'a Comp
 pub fn evaluate(inputs: Inputs<'_>) -> Result<ComplianceReport> {
     let scan = inputs.scan;
     check_declared_columns(scan, inputs.rules)?;
-    let inventory = inventory(scan, inputs.rules, inputs.sidecars);
+    let lang = inputs.lang;
+    let inventory = inventory(scan, inputs.rules, inputs.sidecars, lang);
+    let head = people::headcount(scan, &inventory, inputs.linked, lang);
     let cx = evidence::Context {
         scan,
         rules: inputs.rules,
         inventory: &inventory,
         history: inputs.history.as_ref(),
         audit_log: inputs.audit_log.as_ref(),
+        headcount: Some(&head),
+        lang,
     };
+    let audit = audit_items::load()?;
     let mut regimes: Vec<Regime> = Vec::new();
     for r in inputs.regimes {
         if !regimes.contains(r) {
@@ -125,17 +137,22 @@ pub fn evaluate(inputs: Inputs<'_>) -> Result<ComplianceReport> {
         let catalogue = catalogue::load(*regime)?;
         for o in catalogue.obligations {
             let (status, evidence) = evidence::evaluate(&cx, *regime, o.evidence);
+            let (title, requirement, remediation, references) = match (lang, o.zh) {
+                (Lang::ZhCn, Some(zh)) => (zh.title, zh.requirement, zh.remediation, zh.references),
+                _ => (o.title, o.requirement, o.remediation, o.references),
+            };
             findings.push(Finding {
                 id: o.id,
                 regime: regime.as_str().to_string(),
-                title: o.title,
+                title: title.trim().to_string(),
                 articles: o.articles,
-                references: o.references,
-                requirement: o.requirement.trim().to_string(),
+                references,
+                requirement: requirement.trim().to_string(),
                 evidence_kind: o.evidence.as_str().to_string(),
                 status,
                 evidence,
-                remediation: o.remediation.trim().to_string(),
+                remediation: remediation.trim().to_string(),
+                audit_items: audit.for_evidence(o.evidence.as_str(), lang),
             });
         }
     }
@@ -180,9 +197,19 @@ pub fn evaluate(inputs: Inputs<'_>) -> Result<ComplianceReport> {
             .sum(),
         obligations: counts,
     };
+    let destinations = destinations(scan, inputs.rules);
+    let calculations = if regimes.contains(&Regime::Pipl) {
+        people::calculations(&head, &destinations, inputs.linked, lang)
+    } else {
+        Vec::new()
+    };
+    let grading = grading::grading(scan, &inventory, &head, lang);
+    let processing_records = record::processing_records(scan, inputs.rules, &inventory, &head, lang);
+    let impact_prescreen = record::impact_prescreen(scan, inputs.rules, &inventory, &head, lang);
     Ok(ComplianceReport {
         schema_version: SCHEMA_VERSION,
         kind: "compliance".into(),
+        lang,
         tool: scan.tool.clone(),
         run: scan.run.clone(),
         regimes: regimes.iter().map(|r| r.as_str().to_string()).collect(),
@@ -195,11 +222,32 @@ pub fn evaluate(inputs: Inputs<'_>) -> Result<ComplianceReport> {
         duplicates: duplicates(scan),
         anonymisation: Vec::new(),
         findings,
+        calculations,
+        grading,
+        processing_records,
+        impact_prescreen,
+        headcount: Some(head),
         history: inputs.history,
         audit_log: inputs.audit_log,
         gate: scan.gate.clone(),
-        scoring_formula: scan.scoring_formula.clone(),
+        scoring_formula: i18n::scoring_formula(lang, &scan.scoring_formula),
     })
+}
+
+/// Destinations outside mainland China and the datasets declared to go there.
+fn destinations(
+    scan: &Report,
+    rules: &RuleSet,
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for d in &scan.datasets {
+        if let Some(dest) = spec_for(rules, &d.name).and_then(|s| s.destination.clone())
+            && country::outside_mainland_china(&dest)
+        {
+            out.entry(dest).or_default().push(d.name.clone());
+        }
+    }
+    out
 }
 
 /// Every `declared_columns` entry must be a column of its dataset.
@@ -251,7 +299,12 @@ fn sensitivity(pipl_sensitive: bool, gdpr_special: bool) -> &'static str {
 }
 
 /// Personal-data columns of every dataset, in report order (datasets, then columns).
-fn inventory(scan: &Report, rules: &RuleSet, sidecars: &[Sidecar]) -> Vec<InventoryItem> {
+fn inventory(
+    scan: &Report,
+    rules: &RuleSet,
+    sidecars: &[Sidecar],
+    lang: Lang,
+) -> Vec<InventoryItem> {
     let mut out = Vec::new();
     for d in &scan.datasets {
         let declared = spec_for(rules, &d.name).and_then(|s| s.declared());
@@ -276,7 +329,10 @@ fn inventory(scan: &Report, rules: &RuleSet, sidecars: &[Sidecar]) -> Vec<Invent
                     present: *rows,
                     minors: None,
                     protection: ProtectionState::Clear,
-                    protection_evidence: format!("{rows} rows hold it inside their text"),
+                    protection_evidence: lang.pick(
+                        format!("{rows} rows hold it inside their text"),
+                        format!("{rows} 行的文本中含有此类信息"),
+                    ),
                     declared: declared
                         .as_ref()
                         .map(|cols| cols.contains(&c.name.as_str())),
@@ -301,7 +357,10 @@ fn inventory(scan: &Report, rules: &RuleSet, sidecars: &[Sidecar]) -> Vec<Invent
             ) {
                 (Some(sc), _) => (
                     protection_from_method(&sc.method_id),
-                    format!("mask sidecar: method {}", sc.method),
+                    lang.pick(
+                        format!("mask sidecar: method {}", sc.method),
+                        format!("脱敏记录文件：方法 {}", sc.method_id),
+                    ),
                 ),
                 (None, Some(p)) => {
                     let state = if !p.complete() {
@@ -315,24 +374,40 @@ fn inventory(scan: &Report, rules: &RuleSet, sidecars: &[Sidecar]) -> Vec<Invent
                     };
                     (
                         state,
-                        format!(
-                            "{} of {} sampled values protected ({} encrypted, {} tokenized, {} masked)",
-                            p.protected(),
-                            p.values_checked,
-                            p.encrypted,
-                            p.tokenized,
-                            p.masked
+                        lang.pick(
+                            format!(
+                                "{} of {} sampled values protected ({} encrypted, {} tokenized, {} masked)",
+                                p.protected(),
+                                p.values_checked,
+                                p.encrypted,
+                                p.tokenized,
+                                p.masked
+                            ),
+                            format!(
+                                "抽样 {} 个值中 {} 个已保护（加密 {}，令牌化 {}，屏蔽 {}）",
+                                p.values_checked,
+                                p.protected(),
+                                p.encrypted,
+                                p.tokenized,
+                                p.masked
+                            ),
                         ),
                     )
                 }
                 (None, None) => (
                     ProtectionState::Clear,
                     match class {
-                        Some(k) if k.evidence.values_checked > 0 => format!(
-                            "none of {} sampled values encrypted, tokenized or masked",
-                            k.evidence.values_checked
+                        Some(k) if k.evidence.values_checked > 0 => lang.pick(
+                            format!(
+                                "none of {} sampled values encrypted, tokenized or masked",
+                                k.evidence.values_checked
+                            ),
+                            format!(
+                                "抽样 {} 个值均未加密、令牌化或屏蔽",
+                                k.evidence.values_checked
+                            ),
                         ),
-                        _ => "no values sampled".into(),
+                        _ => lang.pick("no values sampled", "未抽样").into(),
                     },
                 ),
             };
@@ -457,6 +532,7 @@ pub struct ReportOptions {
     pub history: Option<std::path::PathBuf>,
     /// The audit log whose chain the report states (it need not exist yet).
     pub audit_log: Option<std::path::PathBuf>,
+    pub lang: Lang,
 }
 
 /// The compliance report and the scan report it was built from.
@@ -498,6 +574,7 @@ pub async fn report(opts: &ReportOptions) -> Result<ReportRun> {
         }),
         None => None,
     };
+    let linked = link(opts, &scan, &rules, &sidecars).await?;
     let mut compliance = evaluate(Inputs {
         scan: &scan,
         rules: &rules,
@@ -505,9 +582,31 @@ pub async fn report(opts: &ReportOptions) -> Result<ReportRun> {
         sidecars: &sidecars,
         history,
         audit_log,
+        linked: linked.as_ref(),
+        lang: opts.lang,
     })?;
     compliance.anonymisation = anonymisation(opts, &scan).await?;
     Ok(ReportRun { compliance, scan })
+}
+
+/// Every input linked by unified IDs when some rule file has `duplicates.fuzzy`
+/// (one more read of each input), with each record's "holds sensitive personal
+/// information" flag from the sensitive columns of the inventory.
+async fn link(
+    opts: &ReportOptions,
+    scan: &Report,
+    rules: &RuleSet,
+    sidecars: &[Sidecar],
+) -> Result<Option<crate::dedupe::Linked>> {
+    if !rules.datasets.iter().any(|d| d.fuzzy.is_some()) {
+        return Ok(None);
+    }
+    let inventory = inventory(scan, rules, sidecars, Lang::En);
+    let flags = people::sensitive_columns(&inventory);
+    let linked =
+        crate::dedupe::link_all(&opts.scan.data, &opts.scan.rules, &opts.scan.source, &flags)
+            .await?;
+    Ok(Some(linked))
 }
 
 /// The re-identification risk of every dataset at `steward risk`'s defaults (its

@@ -1,3 +1,4 @@
+use crate::report::compliance::Lang;
 use super::*;
 use crate::report::{Classification, ColumnProfile, Protection};
 use crate::rules::DatasetRules;
@@ -63,8 +64,34 @@ fn run(scan: &Report, rules: &RuleSet, sidecars: &[Sidecar]) -> ComplianceReport
         sidecars,
         history: None,
         audit_log: None,
+        linked: None,
+        lang: Lang::En,
     })
     .unwrap()
+}
+
+#[test]
+fn every_category_has_a_chinese_name() {
+    for d in crate::classify::DETECTORS.iter() {
+        assert!(
+            crate::report::compliance::i18n::category_zh(d.category.id).is_some(),
+            "{}",
+            d.category.id
+        );
+    }
+}
+
+#[test]
+fn every_obligation_has_its_chinese_text() {
+    for regime in [Regime::Pipl, Regime::Gdpr] {
+        for o in super::catalogue::load(regime).unwrap().obligations {
+            let zh = o.zh.unwrap_or_else(|| panic!("{}: no zh", o.id));
+            assert!(!zh.title.trim().is_empty(), "{}", o.id);
+            assert!(!zh.requirement.trim().is_empty(), "{}", o.id);
+            assert!(!zh.remediation.trim().is_empty(), "{}", o.id);
+            assert_eq!(zh.references.len(), o.references.len(), "{}", o.id);
+        }
+    }
 }
 
 #[test]

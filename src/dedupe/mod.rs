@@ -18,6 +18,7 @@ pub mod compare;
 pub mod evaluate;
 mod explain;
 pub mod golden;
+mod headcount;
 mod incremental;
 mod lookup;
 pub mod model;
@@ -42,6 +43,7 @@ use records::Records;
 use settings::{Golden, Plan, plan};
 
 pub use crate::rules::LinkMode;
+pub use headcount::{Linked, link_all};
 pub use lookup::lookup;
 
 /// Default match-probability threshold.
@@ -92,8 +94,11 @@ async fn run(
     assigned: &[Option<DatasetRules>],
     opts: &SourceOptions,
     golden: Golden,
+    flags: &[String],
 ) -> Result<Matched> {
-    let plan = plan(assigned, inputs.len(), None, golden)?;
+    let mut plan = plan(assigned, inputs.len(), None, golden)?;
+    plan.extras
+        .extend(flags.iter().map(|c| format!("flag:{c}")));
     let records = settings::read(inputs, assigned, &plan, opts).await?;
     let blocks = Blocks::new(&records, plan.rules.clone(), plan.mode, plan.max_block);
     let model = model::train(
@@ -145,6 +150,7 @@ pub async fn summarize_dataset(
         std::slice::from_ref(&Some(rules.clone())),
         opts,
         Golden::Skip,
+        &[],
     )
     .await?;
     Ok(summarize(
@@ -178,7 +184,7 @@ pub async fn dedupe(opts: &DedupeOptions) -> Result<(DedupeReport, Option<Explai
         pairs: matched,
         smallest,
         oversized,
-    } = run(&inputs, &assigned, &opts.source, golden).await?;
+    } = run(&inputs, &assigned, &opts.source, golden, &[]).await?;
 
     let (ids, id_of) = incremental::first_ids(&records, &smallest);
     if let Some(path) = &opts.pairs {

@@ -21,7 +21,7 @@ pub(super) struct Plan {
     pub(super) mode: LinkMode,
     pub(super) max_block: usize,
     /// Golden-record fields, and the extra columns they read (`value:<field>`,
-    /// `by:<column>`).
+    /// `by:<column>`), then the columns a headcount asks about (`flag:<column>`).
     pub(super) golden: Vec<golden::Rule>,
     pub(super) extras: Vec<String>,
 }
@@ -291,6 +291,9 @@ fn columns(input: source::Input, rules: Option<&DatasetRules>, plan: &Plan) -> D
         .extras
         .iter()
         .map(|name| {
+            if let Some(column) = name.strip_prefix("flag:") {
+                return records::FieldColumn::IfPresent(column.to_string());
+            }
             if let Some(by) = name.strip_prefix("by:") {
                 let named =
                     spec.is_some_and(|s| s.golden.iter().any(|g| g.by.as_deref() == Some(by)));

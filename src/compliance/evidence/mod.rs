@@ -19,7 +19,10 @@ use transfer::cross_border;
 use super::catalogue::{EvidenceKind, Regime};
 use super::country;
 use crate::report::Report;
-use crate::report::compliance::{AuditSummary, HistorySummary, InventoryItem, ObligationStatus};
+use crate::report::compliance::i18n::{self, Lang};
+use crate::report::compliance::{
+    AuditSummary, Headcount, HistorySummary, InventoryItem, ObligationStatus,
+};
 use crate::rules::RuleSet;
 
 use ObligationStatus::{Fail, NeedsReview, Pass};
@@ -51,6 +54,28 @@ pub(super) struct Context<'a> {
     pub inventory: &'a [InventoryItem],
     pub history: Option<&'a HistorySummary>,
     pub audit_log: Option<&'a AuditSummary>,
+    pub headcount: Option<&'a Headcount>,
+    pub lang: Lang,
+}
+
+impl Context<'_> {
+    /// The English or the Chinese line.
+    fn tr(&self, en: String, zh: String) -> String {
+        self.lang.pick(en, zh)
+    }
+
+    /// People in a dataset and whether they were deduplicated: the headcount's unified
+    /// IDs when there is one, else [`individuals`].
+    fn people(&self, d: &crate::report::DatasetReport) -> (u64, bool) {
+        match self.headcount.filter(|h| h.method == "unified_ids") {
+            Some(h) => h
+                .datasets
+                .iter()
+                .find(|x| x.dataset == d.name)
+                .map_or((d.rows, false), |x| (x.people, true)),
+            None => individuals(d),
+        }
+    }
 }
 
 type Outcome = (ObligationStatus, Vec<String>);
@@ -76,11 +101,25 @@ fn of<'a>(cx: &'a Context<'_>, dataset: &'a str) -> impl Iterator<Item = &'a Inv
     cx.inventory.iter().filter(move |i| i.dataset == dataset)
 }
 
-fn names<'a>(items: impl Iterator<Item = &'a InventoryItem>) -> String {
+fn names<'a>(lang: Lang, items: impl Iterator<Item = &'a InventoryItem>) -> String {
     items
-        .map(|i| format!("{} ({})", i.column, i.category_shown()))
+        .map(|i| match lang {
+            Lang::En => format!("{} ({})", i.column, i.category_shown()),
+            Lang::ZhCn => format!("{}（{}）", i.column, category_zh(i)),
+        })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(lang.pick(", ", "、"))
+}
+
+/// An item's category in Chinese: 手机号码（cn_mobile）, or 手机号码（cn_mobile，文本中）.
+fn category_zh(i: &InventoryItem) -> String {
+    let name = i18n::category_zh(&i.category).unwrap_or("");
+    match (name.is_empty(), i.embedded) {
+        (false, false) => format!("{name}，{}", i.category),
+        (false, true) => format!("{name}，{}，文本中", i.category),
+        (true, false) => i.category.clone(),
+        (true, true) => format!("{}，文本中", i.category),
+    }
 }
 
 /// Records of children under 14 in a dataset: the largest count of one column.
@@ -105,7 +144,7 @@ pub(crate) fn sensitive_records(inventory: &[InventoryItem], dataset: &str) -> u
 }
 
 /// `100000` -> `100,000`.
-fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

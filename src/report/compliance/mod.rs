@@ -8,8 +8,11 @@
 
 mod escape;
 mod html;
+pub mod i18n;
 mod markdown;
 mod svg;
+
+pub use i18n::Lang;
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +26,7 @@ pub enum ReportFormat {
     Json,
 }
 
+/// Render in the language the report was built in (`ComplianceReport::lang`).
 pub fn render(report: &ComplianceReport, format: ReportFormat) -> String {
     match format {
         ReportFormat::Html => html::render(report),
@@ -39,6 +43,17 @@ pub fn render(report: &ComplianceReport, format: ReportFormat) -> String {
 /// The one-line verdict for stderr.
 pub fn verdict_line(report: &ComplianceReport) -> String {
     let c = &report.summary.obligations;
+    if report.lang == Lang::ZhCn {
+        return format!(
+            "{}  共 {} 项义务：{} 项不符合，{} 项待复核，{} 项符合；质量门禁{}",
+            i18n::status(report.lang, report.verdict),
+            c.pass + c.fail + c.needs_review,
+            c.fail,
+            c.needs_review,
+            c.pass,
+            if report.gate.passed { "通过" } else { "未通过" }
+        );
+    }
     format!(
         "{}  {} obligation(s): {} fail, {} needs review, {} pass; quality gate {}",
         report.verdict.as_str().to_uppercase(),
@@ -59,6 +74,9 @@ pub struct ComplianceReport {
     pub schema_version: u32,
     /// Always `compliance`, to tell it from a scan report.
     pub kind: String,
+    /// The language of the report's text (`en` is left out of the JSON).
+    #[serde(default, skip_serializing_if = "Lang::is_en")]
+    pub lang: Lang,
     pub tool: Tool,
     pub run: Run,
     /// `pipl`, `gdpr`, in the order given.
@@ -75,6 +93,22 @@ pub struct ComplianceReport {
     #[serde(default)]
     pub anonymisation: Vec<Anonymisation>,
     pub findings: Vec<Finding>,
+    /// Individuals counted across every input (unified IDs when the rule files link
+    /// records), the number the regulations' thresholds use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headcount: Option<Headcount>,
+    /// The regulations' thresholds applied to the headcount.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calculations: Vec<Calculation>,
+    /// GB/T 43697-2024 classification and grading suggestion per dataset.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grading: Vec<Grading>,
+    /// Draft record of processing activities (GDPR Art. 30, 个人信息处理活动记录).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub processing_records: Vec<ProcessingRecord>,
+    /// Which PIA / DPIA criteria the data shows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub impact_prescreen: Vec<Criterion>,
     pub history: Option<HistorySummary>,
     pub audit_log: Option<AuditSummary>,
     /// The quality gate of the scan, plus a drop beyond `gate.max_drop`.
@@ -287,6 +321,114 @@ pub struct Finding {
     /// What steward measured, one line each; counts and names only.
     pub evidence: Vec<String>,
     pub remediation: String,
+    /// The items of the PI protection compliance audit guidelines this evidence serves.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audit_items: Vec<AuditItem>,
+}
+
+/// An item of 个人信息保护合规审计指引 (`rules/compliance/audit_items.yaml`) as a
+/// finding or section cites it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditItem {
+    /// Stable id (`AUDIT-14`).
+    pub id: String,
+    /// The guideline's article number.
+    pub article: u32,
+    /// Checked against the official text; `false` marks a paraphrase.
+    pub verified: bool,
+    pub title: String,
+    /// What the auditor examines (审计内容).
+    pub content: String,
+    /// How steward's evidence serves it and what is left to check (审计方法).
+    pub method: String,
+    pub references: Vec<String>,
+}
+
+/// Individuals across every input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Headcount {
+    /// `unified_ids` (records linked by the rule files' `duplicates.fuzzy` across every
+    /// input), `exact_keys` (per dataset, records minus excess rows of its exact
+    /// duplicate keys; not linked across datasets) or `rows` (not deduplicated).
+    pub method: String,
+    /// How the count was made, in the report's language.
+    pub explanation: String,
+    pub rows: u64,
+    pub people: u64,
+    /// People with sensitive personal information in some record.
+    pub sensitive_people: u64,
+    /// People found in more than one dataset (`unified_ids` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_several_datasets: Option<u64>,
+    pub datasets: Vec<HeadcountDataset>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeadcountDataset {
+    pub dataset: String,
+    pub rows: u64,
+    pub people: u64,
+    pub sensitive_people: u64,
+}
+
+/// One regulation threshold applied to a headcount.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Calculation {
+    /// `cross_border`, `audit_frequency`, `incident_scale`.
+    pub id: String,
+    /// What it is about (a destination, the whole processing).
+    pub subject: String,
+    /// The rule applied, with its thresholds.
+    pub rule: String,
+    /// The regulation and article.
+    pub source: String,
+    /// People and sensitive people used.
+    pub people: u64,
+    pub sensitive_people: u64,
+    /// What follows.
+    pub result: String,
+    pub status: ObligationStatus,
+    /// The thresholds were checked against the official text; `false` says to confirm.
+    pub verified: bool,
+}
+
+/// GB/T 43697-2024 suggestion for one dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Grading {
+    pub dataset: String,
+    /// `general` or `important_candidate`.
+    pub level: String,
+    /// The dataset's level shown (highest of its columns, 就高从严).
+    pub level_shown: String,
+    pub why: String,
+    pub columns: Vec<ColumnGrading>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnGrading {
+    pub column: String,
+    /// `sensitive_personal`, `personal` or `non_personal`.
+    pub class: String,
+    pub class_shown: String,
+}
+
+/// A draft record of processing for one dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcessingRecord {
+    pub dataset: String,
+    /// (field, value) pairs in the report's language.
+    pub fields: Vec<(String, String)>,
+}
+
+/// A PIA / DPIA criterion and whether the data shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Criterion {
+    pub id: String,
+    pub label: String,
+    /// `met`, `not_met` or `unknown` (not visible in the data).
+    pub state: String,
+    pub evidence: String,
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -30,6 +30,7 @@ mod phone;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod report;
+mod report_zh;
 mod risk;
 mod rules_cmd;
 mod scan;

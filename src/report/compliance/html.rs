@@ -229,7 +229,7 @@ pub(super) fn render(r: &ComplianceReport) -> String {
     for sc in &r.scorecard {
         let bars: Vec<(&str, Option<f64>)> = Dimension::ALL
             .iter()
-            .map(|d| (d.as_str(), sc.scores.get(*d)))
+            .map(|d| (i18n::dimension(l, *d), sc.scores.get(*d)))
             .collect();
         out.push_str(&format!(
             "<div class=\"chart\"><h3>{}</h3>{}{}</div>",
@@ -529,7 +529,7 @@ pub(super) fn render(r: &ComplianceReport) -> String {
     // Run metadata.
     let labels = l.pick(
         ["Run", "tool", "started", "duration", "ms", "as of", "rules sha256", "rule files"],
-        ["运行信息", "工具", "开始时间", "耗时", "毫秒", "基准日", "规则文件 sha256", "规则文件"],
+        ["运行信息", "工具", "开始时间", "耗时", "ms", "基准日", "规则文件 sha256", "规则文件"],
     );
     out.push_str(&format!(
         "<h2>{}</h2>\n<table><tbody>\n<tr><th>{}</th><td>{} {}</td></tr>\n<tr><th>{}</th><td>{}</td></tr>\n<tr><th>{}</th><td>{} {}</td></tr>\n<tr><th>{}</th><td>{}</td></tr>\n<tr><th>{}</th><td class=\"hash\">{}</td></tr>\n<tr><th>{}</th><td>{}</td></tr>\n",

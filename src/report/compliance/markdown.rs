@@ -517,7 +517,7 @@ pub(super) fn render(r: &ComplianceReport) -> String {
             escape(&r.run.rule_files.join(", "))
         ),
         format!(
-            "\n## 运行信息\n\n| | |\n|---|---|\n| 工具 | {} {} |\n| 开始时间 | {} |\n| 耗时 | {} 毫秒 |\n| 基准日 | {} |\n| 规则文件 sha256 | `{}` |\n| 规则文件 | {} |\n",
+            "\n## 运行信息\n\n| | |\n|---|---|\n| 工具 | {} {} |\n| 开始时间 | {} |\n| 耗时 | {} ms |\n| 基准日 | {} |\n| 规则文件 sha256 | `{}` |\n| 规则文件 | {} |\n",
             escape(&r.tool.name),
             escape(&r.tool.version),
             escape(&r.run.started_at),

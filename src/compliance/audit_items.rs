@@ -71,9 +71,11 @@ impl Catalogue {
 
 /// The embedded catalogue; it is validated by the tests below, so a failure is a bug.
 pub fn load() -> crate::Result<Catalogue> {
-    serde_saphyr::from_str(include_str!("../../rules/compliance/audit_items.yaml")).map_err(
-        |e| crate::Error::internal(format!("the embedded audit-item catalogue does not parse: {e}")),
-    )
+    serde_saphyr::from_str(include_str!("../../rules/compliance/audit_items.yaml")).map_err(|e| {
+        crate::Error::internal(format!(
+            "the embedded audit-item catalogue does not parse: {e}"
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -94,11 +96,19 @@ mod tests {
             assert_eq!(i.id, format!("AUDIT-{}", i.article), "{}", i.id);
             assert!(ids.insert(i.id.clone()), "{} twice", i.id);
             for t in [&i.title, &i.content, &i.method] {
-                assert!(!t.en.trim().is_empty() && !t.zh.trim().is_empty(), "{}", i.id);
+                assert!(
+                    !t.en.trim().is_empty() && !t.zh.trim().is_empty(),
+                    "{}",
+                    i.id
+                );
             }
             assert!(!i.evidence.is_empty(), "{}", i.id);
             for e in &i.evidence {
-                assert!(known.contains(&e.as_str()), "{}: unknown evidence {e}", i.id);
+                assert!(
+                    known.contains(&e.as_str()),
+                    "{}: unknown evidence {e}",
+                    i.id
+                );
             }
         }
         for k in known {

@@ -19,9 +19,9 @@ use std::path::Path;
 
 use crate::error::{Error, Result, RuleDiagnostic, did_you_mean};
 use crate::report::compliance::{
-    Anonymisation, Lang, i18n, AuditSummary, ComplianceReport, Declaration, DuplicateSummary, Finding,
-    HistorySummary, InventoryItem, ObligationStatus, ProtectionState, QualityIssue, Scorecard,
-    StatusCounts, Summary,
+    Anonymisation, AuditSummary, ComplianceReport, Declaration, DuplicateSummary, Finding,
+    HistorySummary, InventoryItem, Lang, ObligationStatus, ProtectionState, QualityIssue,
+    Scorecard, StatusCounts, Summary, i18n,
 };
 use crate::report::{Report, SCHEMA_VERSION, Status};
 use crate::rules::RuleSet;
@@ -204,7 +204,8 @@ pub fn evaluate(inputs: Inputs<'_>) -> Result<ComplianceReport> {
         Vec::new()
     };
     let grading = grading::grading(scan, &inventory, &head, lang);
-    let processing_records = record::processing_records(scan, inputs.rules, &inventory, &head, lang);
+    let processing_records =
+        record::processing_records(scan, inputs.rules, &inventory, &head, lang);
     let impact_prescreen = record::impact_prescreen(scan, inputs.rules, &inventory, &head, lang);
     Ok(ComplianceReport {
         schema_version: SCHEMA_VERSION,
@@ -235,10 +236,7 @@ pub fn evaluate(inputs: Inputs<'_>) -> Result<ComplianceReport> {
 }
 
 /// Destinations outside mainland China and the datasets declared to go there.
-fn destinations(
-    scan: &Report,
-    rules: &RuleSet,
-) -> std::collections::BTreeMap<String, Vec<String>> {
+fn destinations(scan: &Report, rules: &RuleSet) -> std::collections::BTreeMap<String, Vec<String>> {
     let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for d in &scan.datasets {
         if let Some(dest) = spec_for(rules, &d.name).and_then(|s| s.destination.clone())

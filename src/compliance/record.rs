@@ -66,10 +66,14 @@ pub fn processing_records(
             };
             let destination = spec.and_then(|s| s.destination.clone());
             let transfer = match &destination {
-                Some(c) if crate::rules::country::outside_mainland_china(c) => {
-                    lang.pick(format!("to {c} (outside mainland China)"), format!("向 {c} 提供（中国境外）"))
-                }
-                Some(c) => lang.pick(format!("{c}: none abroad"), format!("{c}：不涉及向境外提供")),
+                Some(c) if crate::rules::country::outside_mainland_china(c) => lang.pick(
+                    format!("to {c} (outside mainland China)"),
+                    format!("向 {c} 提供（中国境外）"),
+                ),
+                Some(c) => lang.pick(
+                    format!("{c}: none abroad"),
+                    format!("{c}：不涉及向境外提供"),
+                ),
                 None => or_missing(lang, None),
             };
             let f = |en: &str, zh: &str, v: String| (lang.pick(en, zh).to_string(), v);
@@ -103,8 +107,16 @@ pub fn processing_records(
                             format!("{people} 人（{} 条记录）", d.rows),
                         ),
                     ),
-                    f("categories of personal data", "个人信息种类", list(categories)),
-                    f("sensitive personal information", "敏感个人信息种类", list(sensitive)),
+                    f(
+                        "categories of personal data",
+                        "个人信息种类",
+                        list(categories),
+                    ),
+                    f(
+                        "sensitive personal information",
+                        "敏感个人信息种类",
+                        list(sensitive),
+                    ),
                     f(
                         "retention",
                         "保存期限",
@@ -115,7 +127,11 @@ pub fn processing_records(
                         ),
                     ),
                     f("recipients and transfers", "接收方及向境外提供", transfer),
-                    f("technical measures seen", "已发现的技术措施", list(measures)),
+                    f(
+                        "technical measures seen",
+                        "已发现的技术措施",
+                        list(measures),
+                    ),
                 ],
             }
         })

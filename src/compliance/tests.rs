@@ -1,5 +1,5 @@
-use crate::report::compliance::Lang;
 use super::*;
+use crate::report::compliance::Lang;
 use crate::report::{Classification, ColumnProfile, Protection};
 use crate::rules::DatasetRules;
 

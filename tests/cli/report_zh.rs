@@ -113,7 +113,12 @@ fn headcount_is_the_true_number_of_people() {
     assert_eq!(cross["sensitive_people"], sensitive.len() as u64);
     // Sensitive personal information of fewer than 10,000 people: standard contract.
     assert_eq!(cross["status"], "fail");
-    assert!(cross["result"].as_str().unwrap().contains("standard contract"));
+    assert!(
+        cross["result"]
+            .as_str()
+            .unwrap()
+            .contains("standard contract")
+    );
     let audit = calc.iter().find(|c| c["id"] == "audit_frequency").unwrap();
     assert_eq!(audit["status"], "pass");
     assert_eq!(audit["people"], 30);
@@ -122,7 +127,10 @@ fn headcount_is_the_true_number_of_people() {
 #[test]
 fn without_linkage_the_count_says_rows() {
     let t = CliTest::new();
-    t.write("plain.yaml", "version: 1\ndataset: orders\nkey: [order_id]\n");
+    t.write(
+        "plain.yaml",
+        "version: 1\ndataset: orders\nkey: [order_id]\n",
+    );
     let r = t.run(&[
         "report",
         "fixtures/people/orders.csv",
@@ -170,15 +178,85 @@ fn english_words(text: &str, allowed: &[&str]) -> BTreeSet<String> {
 /// Words the zh-CN report may keep: steward's name, ids and setting names (in rule-file
 /// terms), the fixture's own names and values, units and technical ids.
 const ALLOWED: &[&str] = &[
-    "steward", "crm", "orders", "members", "customer", "id", "name", "mobile", "order",
-    "buyer", "phone", "amount", "member", "no", "bank", "card", "csv", "fixtures", "people",
-    "yaml", "sha", "Example", "Retail", "Shenzhen", "Co", "Ltd", "service", "delivery",
-    "loyalty", "programme", "contract", "consent", "compliance", "duplicates", "fuzzy",
-    "exact", "gate", "max", "drop", "min", "overall", "risk", "docs", "md", "dedupe",
-    "person", "cn", "account", "bank_card", "declared_columns", "utf", "html", "lang",
-    "zh", "viewport", "width", "device", "initial", "scale", "charset", "generator",
-    "ms", "Noto", "Sans", "SC", "Source", "Han", "PingFang", "Microsoft", "YaHei",
-    "WenQuanYi", "Micro", "Hei", "system", "ui", "sans", "serif", "px", "k",
+    "steward",
+    "crm",
+    "orders",
+    "members",
+    "customer",
+    "id",
+    "name",
+    "mobile",
+    "order",
+    "buyer",
+    "phone",
+    "amount",
+    "member",
+    "no",
+    "bank",
+    "card",
+    "csv",
+    "fixtures",
+    "people",
+    "yaml",
+    "sha",
+    "Example",
+    "Retail",
+    "Shenzhen",
+    "Co",
+    "Ltd",
+    "service",
+    "delivery",
+    "loyalty",
+    "programme",
+    "contract",
+    "consent",
+    "compliance",
+    "duplicates",
+    "fuzzy",
+    "exact",
+    "gate",
+    "max",
+    "drop",
+    "min",
+    "overall",
+    "risk",
+    "docs",
+    "md",
+    "dedupe",
+    "person",
+    "cn",
+    "account",
+    "bank_card",
+    "declared_columns",
+    "utf",
+    "html",
+    "lang",
+    "zh",
+    "viewport",
+    "width",
+    "device",
+    "initial",
+    "scale",
+    "charset",
+    "generator",
+    "ms",
+    "Noto",
+    "Sans",
+    "SC",
+    "Source",
+    "Han",
+    "PingFang",
+    "Microsoft",
+    "YaHei",
+    "WenQuanYi",
+    "Micro",
+    "Hei",
+    "system",
+    "ui",
+    "sans",
+    "serif",
+    "px",
+    "k",
 ];
 
 #[test]
@@ -186,11 +264,18 @@ fn zh_cn_markdown() {
     let t = CliTest::new();
     let r = people_report(&t, &["--format", "markdown", "--lang", "zh-CN"]);
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
-    assert!(r.stdout.starts_with("# 个人信息保护合规报告"), "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with("# 个人信息保护合规报告"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("《个人信息保护法》第二十八条"));
     assert!(r.stdout.contains("| **全部输入** | **70** | **30** |"));
     let left = english_words(&r.stdout, ALLOWED);
-    assert!(left.is_empty(), "English left in the zh-CN report: {left:?}");
+    assert!(
+        left.is_empty(),
+        "English left in the zh-CN report: {left:?}"
+    );
     assert_run_snapshot!(t, "report_zh_markdown", r);
 }
 
@@ -199,7 +284,14 @@ fn zh_cn_html() {
     let t = CliTest::new();
     let r = people_report(
         &t,
-        &["--format", "html", "--lang", "zh-CN", "--output", "report.html"],
+        &[
+            "--format",
+            "html",
+            "--lang",
+            "zh-CN",
+            "--output",
+            "report.html",
+        ],
     );
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
     let html = std::fs::read_to_string(t.path("report.html")).unwrap();

@@ -132,10 +132,7 @@ pub(super) fn quality_score(cx: &Context<'_>) -> Outcome {
                     "{}: no quality gate declared (gate.min_overall, gate.min)",
                     d.name
                 ),
-                format!(
-                    "{}：未设置质量门禁（gate.min_overall、gate.min）",
-                    d.name
-                ),
+                format!("{}：未设置质量门禁（gate.min_overall、gate.min）", d.name),
             ));
         } else {
             status.push(Pass);

@@ -194,7 +194,10 @@ pub(super) fn render(r: &ComplianceReport) -> String {
                 l.pick("individuals (rows)", "人数（按行数，未去重）")
             },
         ),
-        (s.personal_columns, l.pick("personal-data columns", "个人信息字段")),
+        (
+            s.personal_columns,
+            l.pick("personal-data columns", "个人信息字段"),
+        ),
         (
             s.sensitive_columns,
             l.pick(
@@ -316,9 +319,15 @@ pub(super) fn render(r: &ComplianceReport) -> String {
     }
 
     // Inventory.
-    out.push_str(l.pick("<h2>Personal-data inventory</h2>\n", "<h2>个人信息清单</h2>\n"));
+    out.push_str(l.pick(
+        "<h2>Personal-data inventory</h2>\n",
+        "<h2>个人信息清单</h2>\n",
+    ));
     if r.inventory.is_empty() {
-        out.push_str(l.pick("<p>No personal-data column found.</p>\n", "<p>未发现个人信息字段。</p>\n"));
+        out.push_str(l.pick(
+            "<p>No personal-data column found.</p>\n",
+            "<p>未发现个人信息字段。</p>\n",
+        ));
     } else {
         out.push_str(l.pick("<table><thead><tr><th>dataset</th><th>column</th><th>category</th><th>sensitivity</th><th class=\"num\">values</th><th class=\"num\">children &lt; 14</th><th>protection</th><th>declared</th></tr></thead><tbody>\n", "<table><thead><tr><th>数据集</th><th>字段</th><th>类别</th><th>敏感程度</th><th class=\"num\">值的数量</th><th class=\"num\">不满十四周岁</th><th>保护状态</th><th>已声明</th></tr></thead><tbody>\n"));
         for i in &r.inventory {
@@ -352,7 +361,10 @@ pub(super) fn render(r: &ComplianceReport) -> String {
     for d in Dimension::ALL {
         out.push_str(&format!("<th class=\"num\">{}</th>", i18n::dimension(l, d)));
     }
-    out.push_str(l.pick("<th class=\"num\">checks not passing</th></tr></thead><tbody>\n", "<th class=\"num\">未通过的检查</th></tr></thead><tbody>\n"));
+    out.push_str(l.pick(
+        "<th class=\"num\">checks not passing</th></tr></thead><tbody>\n",
+        "<th class=\"num\">未通过的检查</th></tr></thead><tbody>\n",
+    ));
     for sc in &r.scorecard {
         out.push_str(&format!(
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\"><b>{}</b></td><td class=\"num\">{}</td>",
@@ -528,8 +540,26 @@ pub(super) fn render(r: &ComplianceReport) -> String {
 
     // Run metadata.
     let labels = l.pick(
-        ["Run", "tool", "started", "duration", "ms", "as of", "rules sha256", "rule files"],
-        ["运行信息", "工具", "开始时间", "耗时", "ms", "基准日", "规则文件 sha256", "规则文件"],
+        [
+            "Run",
+            "tool",
+            "started",
+            "duration",
+            "ms",
+            "as of",
+            "rules sha256",
+            "rule files",
+        ],
+        [
+            "运行信息",
+            "工具",
+            "开始时间",
+            "耗时",
+            "ms",
+            "基准日",
+            "规则文件 sha256",
+            "规则文件",
+        ],
     );
     out.push_str(&format!(
         "<h2>{}</h2>\n<table><tbody>\n<tr><th>{}</th><td>{} {}</td></tr>\n<tr><th>{}</th><td>{}</td></tr>\n<tr><th>{}</th><td>{} {}</td></tr>\n<tr><th>{}</th><td>{}</td></tr>\n<tr><th>{}</th><td class=\"hash\">{}</td></tr>\n<tr><th>{}</th><td>{}</td></tr>\n",
@@ -604,8 +634,18 @@ fn people_sections(out: &mut String, r: &ComplianceReport) {
         table_head(
             out,
             &l.pick(
-                [("dataset", false), ("rows", true), ("people", true), ("with sensitive personal information", true)],
-                [("数据集", false), ("记录数", true), ("人数", true), ("涉及敏感个人信息的人数", true)],
+                [
+                    ("dataset", false),
+                    ("rows", true),
+                    ("people", true),
+                    ("with sensitive personal information", true),
+                ],
+                [
+                    ("数据集", false),
+                    ("记录数", true),
+                    ("人数", true),
+                    ("涉及敏感个人信息的人数", true),
+                ],
             ),
         );
         for d in &h.datasets {
@@ -635,8 +675,20 @@ fn people_sections(out: &mut String, r: &ComplianceReport) {
     table_head(
         out,
         &l.pick(
-            [("result", false), ("calculation", false), ("people", true), ("sensitive", true), ("rule and source", false)],
-            [("结论", false), ("测算项", false), ("人数", true), ("敏感个人信息人数", true), ("适用规则及依据", false)],
+            [
+                ("result", false),
+                ("calculation", false),
+                ("people", true),
+                ("sensitive", true),
+                ("rule and source", false),
+            ],
+            [
+                ("结论", false),
+                ("测算项", false),
+                ("人数", true),
+                ("敏感个人信息人数", true),
+                ("适用规则及依据", false),
+            ],
         ),
     );
     for c in &r.calculations {
@@ -669,8 +721,20 @@ fn grading_section(out: &mut String, r: &ComplianceReport) {
     table_head(
         out,
         &l.pick(
-            [("dataset", false), ("suggested level", false), ("sensitive personal information", false), ("personal information", false), ("why", false)],
-            [("数据集", false), ("建议级别", false), ("敏感个人信息字段", false), ("一般个人信息字段", false), ("理由", false)],
+            [
+                ("dataset", false),
+                ("suggested level", false),
+                ("sensitive personal information", false),
+                ("personal information", false),
+                ("why", false),
+            ],
+            [
+                ("数据集", false),
+                ("建议级别", false),
+                ("敏感个人信息字段", false),
+                ("一般个人信息字段", false),
+                ("理由", false),
+            ],
         ),
     );
     for g in &r.grading {
@@ -681,7 +745,11 @@ fn grading_section(out: &mut String, r: &ComplianceReport) {
                 .filter(|c| c.class == class)
                 .map(|c| format!("<code>{}</code>", esc(&c.column)))
                 .collect();
-            if v.is_empty() { "—".to_string() } else { v.join(" ") }
+            if v.is_empty() {
+                "—".to_string()
+            } else {
+                v.join(" ")
+            }
         };
         out.push_str(&format!(
             "<tr><td>{}</td><td><b>{}</b></td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
@@ -706,7 +774,11 @@ fn record_sections(out: &mut String, r: &ComplianceReport) {
         for p in &r.processing_records {
             out.push_str(&format!("<h3>{}</h3>\n<table><tbody>\n", esc(&p.dataset)));
             for (k, v) in &p.fields {
-                out.push_str(&format!("<tr><th>{}</th><td>{}</td></tr>\n", esc(k), esc(v)));
+                out.push_str(&format!(
+                    "<tr><th>{}</th><td>{}</td></tr>\n",
+                    esc(k),
+                    esc(v)
+                ));
             }
             out.push_str("</tbody></table>\n");
         }
@@ -719,8 +791,18 @@ fn record_sections(out: &mut String, r: &ComplianceReport) {
         table_head(
             out,
             &l.pick(
-                [("criterion", false), ("shown by the data", false), ("evidence", false), ("source", false)],
-                [("评估情形", false), ("数据显示", false), ("证据", false), ("依据", false)],
+                [
+                    ("criterion", false),
+                    ("shown by the data", false),
+                    ("evidence", false),
+                    ("source", false),
+                ],
+                [
+                    ("评估情形", false),
+                    ("数据显示", false),
+                    ("证据", false),
+                    ("依据", false),
+                ],
             ),
         );
         for c in &r.impact_prescreen {

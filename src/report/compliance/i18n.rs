@@ -10,7 +10,16 @@ use serde::{Deserialize, Serialize};
 
 /// The language a compliance report is written in.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
     clap::ValueEnum,
 )]
 pub enum Lang {
@@ -91,10 +100,7 @@ pub fn article_zh(reference: &str) -> String {
     let Ok(n) = number.parse::<u32>() else {
         return reference.to_string();
     };
-    let parts: Vec<&str> = tail
-        .split(['(', ')'])
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = tail.split(['(', ')']).filter(|p| !p.is_empty()).collect();
     if parts.len() * 2 != tail.len() - parts.iter().map(|p| p.len()).sum::<usize>() {
         return reference.to_string();
     }
@@ -404,7 +410,13 @@ mod tests {
         );
         // Not an article reference: unchanged.
         assert_eq!(article_zh("GB/T 35273-2020 §5.2"), "GB/T 35273-2020 §5.2");
-        let list = ["PIPL Art. 28", "PIPL Art. 29", "GDPR Art. 9", "GDPR Art. 35"].map(String::from);
+        let list = [
+            "PIPL Art. 28",
+            "PIPL Art. 29",
+            "GDPR Art. 9",
+            "GDPR Art. 35",
+        ]
+        .map(String::from);
         assert_eq!(
             articles(Lang::ZhCn, &list),
             "《个人信息保护法》第二十八条、第二十九条、《通用数据保护条例》第9条、第35条"
@@ -415,7 +427,10 @@ mod tests {
     #[test]
     fn gate_reasons_in_chinese() {
         let zh = |r: &str| gate_reason(Lang::ZhCn, r);
-        assert_eq!(zh("customers: overall 97.81 < 99"), "customers：总分 97.81 低于门限 99");
+        assert_eq!(
+            zh("customers: overall 97.81 < 99"),
+            "customers：总分 97.81 低于门限 99"
+        );
         assert_eq!(
             zh("customers: completeness 90.00 < 98"),
             "customers：完整性得分 90.00 低于门限 98"
@@ -425,9 +440,14 @@ mod tests {
             "c：检查 c.mobile.format 通过率 0.9000 低于 0.99"
         );
         assert_eq!(
-            zh("c: overall dropped 3.00 points since the run at 2026-01-01T00:00:00Z (99.00 -> 96.00), more than gate.max_drop 2"),
+            zh(
+                "c: overall dropped 3.00 points since the run at 2026-01-01T00:00:00Z (99.00 -> 96.00), more than gate.max_drop 2"
+            ),
             "c：总分较 2026-01-01T00:00:00Z 的运行下降 3.00 分（99.00 → 96.00），超过 gate.max_drop 2"
         );
-        assert_eq!(gate_reason(Lang::En, "x: overall 1 < 2"), "x: overall 1 < 2");
+        assert_eq!(
+            gate_reason(Lang::En, "x: overall 1 < 2"),
+            "x: overall 1 < 2"
+        );
     }
 }

@@ -112,10 +112,7 @@ pub(super) fn render(r: &ComplianceReport) -> String {
     }
 
     if let Some(h) = &r.headcount {
-        out.push_str(l.pick(
-            "\n## Individuals\n\n",
-            "\n## 个人信息主体人数\n\n",
-        ));
+        out.push_str(l.pick("\n## Individuals\n\n", "\n## 个人信息主体人数\n\n"));
         out.push_str(&format!("{}\n\n", escape(&h.explanation)));
         out.push_str(l.pick(
             "| dataset | rows | people | with sensitive personal information |\n|---|---:|---:|---:|\n",

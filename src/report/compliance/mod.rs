@@ -51,7 +51,11 @@ pub fn verdict_line(report: &ComplianceReport) -> String {
             c.fail,
             c.needs_review,
             c.pass,
-            if report.gate.passed { "通过" } else { "未通过" }
+            if report.gate.passed {
+                "通过"
+            } else {
+                "未通过"
+            }
         );
     }
     format!(

@@ -367,7 +367,7 @@ pub(super) async fn scan_dataset(
                         .collect();
                     keys.sort();
                     keys.dedup();
-                    let truncated = keys.len() > limit || failed as usize > keys.len();
+                    let truncated = keys.len() > limit || (failed as usize) > keys.len();
                     keys.truncate(limit);
                     observed
                         .failing_keys

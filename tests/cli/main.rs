@@ -17,6 +17,7 @@ macro_rules! assert_run_snapshot {
 
 mod audit;
 mod classify;
+mod contract;
 mod cluster;
 mod dedupe;
 mod extracts;

@@ -8,8 +8,8 @@
 
 use serde_saphyr::Spanned;
 
-use super::raw::RawAnomaly;
 use super::Ctx;
+use super::raw::RawAnomaly;
 use crate::error::{Origin, did_you_mean};
 
 /// The metrics an anomaly can watch.
@@ -97,17 +97,15 @@ impl AnomalySpec {
 
 pub(super) fn validate(cx: &mut Ctx<'_>, raw: &Spanned<RawAnomaly>) -> Option<AnomalySpec> {
     let a = &raw.value;
-    let target = |cx: &mut Ctx<'_>, field: &Option<Spanned<String>>, what: &str| {
-        match field {
-            Some(f) if !f.value.trim().is_empty() => Some(f.value.clone()),
-            _ => {
-                cx.error(
-                    &a.metric,
-                    format!("metric '{}' needs `{what}:`", a.metric.value),
-                    None,
-                );
-                None
-            }
+    let target = |cx: &mut Ctx<'_>, field: &Option<Spanned<String>>, what: &str| match field {
+        Some(f) if !f.value.trim().is_empty() => Some(f.value.clone()),
+        _ => {
+            cx.error(
+                &a.metric,
+                format!("metric '{}' needs `{what}:`", a.metric.value),
+                None,
+            );
+            None
         }
     };
     let unused = |cx: &mut Ctx<'_>, field: &Option<Spanned<String>>, what: &str| {
@@ -150,8 +148,7 @@ pub(super) fn validate(cx: &mut Ctx<'_>, raw: &Spanned<RawAnomaly>) -> Option<An
             None
         }
     };
-    let positive = |cx: &mut Ctx<'_>, v: &Option<Spanned<f64>>, name: &str, default: f64| match v
-    {
+    let positive = |cx: &mut Ctx<'_>, v: &Option<Spanned<f64>>, name: &str, default: f64| match v {
         None => default,
         Some(v) if v.value.is_finite() && v.value > 0.0 => v.value,
         Some(v) => {
@@ -226,7 +223,9 @@ pub(super) fn validate(cx: &mut Ctx<'_>, raw: &Spanned<RawAnomaly>) -> Option<An
             not_for(cx, "window");
             let days = match &a.windows {
                 None => DEFAULT_WINDOWS.to_vec(),
-                Some(w) if !w.value.is_empty() && w.value.iter().all(|d| (1..=3660).contains(d)) => {
+                Some(w)
+                    if !w.value.is_empty() && w.value.iter().all(|d| (1..=3660).contains(d)) =>
+                {
                     let mut d: Vec<u32> = w.value.iter().map(|d| *d as u32).collect();
                     d.sort_unstable();
                     d.dedup();

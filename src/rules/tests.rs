@@ -187,8 +187,14 @@ fn schema_and_anomaly_mistakes_name_line_column_and_a_fix() {
     );
     let text: Vec<String> = d.iter().map(|d| d.to_string()).collect();
     let all = text.join("\n");
-    assert!(all.contains(":4:") && all.contains("did you mean 'text'?"), "{all}");
-    assert!(all.contains(":5:") && all.contains("did you mean 'fail'?"), "{all}");
+    assert!(
+        all.contains(":4:") && all.contains("did you mean 'text'?"),
+        "{all}"
+    );
+    assert!(
+        all.contains(":5:") && all.contains("did you mean 'fail'?"),
+        "{all}"
+    );
     assert!(all.contains("did you mean 'row_count'?"), "{all}");
     assert!(all.contains("metric 'mean' needs `column:`"), "{all}");
     let d = errors("version: 1\nschema:\n  colums: {}\n");

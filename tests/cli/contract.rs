@@ -22,7 +22,14 @@ schema:
 
 fn checks(t: &CliTest, data: &str) -> (i32, Vec<(String, u64, u64, String)>) {
     let r = t.run(&[
-        "scan", data, "--rules", "people.yaml", "--as-of", "2026-11-01", "--format", "json",
+        "scan",
+        data,
+        "--rules",
+        "people.yaml",
+        "--as-of",
+        "2026-11-01",
+        "--format",
+        "json",
     ]);
     let report: Value =
         serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", r.stdout, r.stderr));
@@ -54,20 +61,32 @@ fn row(checks: &[(String, u64, u64, String)], id: &str) -> (u64, u64, String) {
 fn issue_20_contract_breaches_are_checks_and_the_rest_still_runs() {
     let t = CliTest::new();
     t.write("people.yaml", RULES);
-    t.write("good/people.csv", "id,email,age\nP1,a@example.com,30\nP2,b@example.com,41\n");
+    t.write(
+        "good/people.csv",
+        "id,email,age\nP1,a@example.com,30\nP2,b@example.com,41\n",
+    );
     let (code, good) = checks(&t, "good/people.csv");
     assert_eq!(code, 0, "{good:?}");
-    assert_eq!(row(&good, "people.schema.missing.email"), (1, 0, "pass".into()));
+    assert_eq!(
+        row(&good, "people.schema.missing.email"),
+        (1, 0, "pass".into())
+    );
     assert_eq!(row(&good, "people.schema.type.age"), (1, 0, "pass".into()));
 
     // email removed, age now text, a column nobody declared.
     t.write("bad/people.csv", "id,age,extra\nP1,thirty,x\nP2,41,y\n");
     let (code, bad) = checks(&t, "bad/people.csv");
     assert_eq!(code, 1, "{bad:?}");
-    assert_eq!(row(&bad, "people.schema.missing.email"), (1, 1, "fail".into()));
+    assert_eq!(
+        row(&bad, "people.schema.missing.email"),
+        (1, 1, "fail".into())
+    );
     assert_eq!(row(&bad, "people.schema.type.email"), (0, 0, "pass".into()));
     assert_eq!(row(&bad, "people.schema.type.age"), (1, 1, "fail".into()));
-    assert_eq!(row(&bad, "people.schema.unexpected.extra"), (1, 1, "fail".into()));
+    assert_eq!(
+        row(&bad, "people.schema.unexpected.extra"),
+        (1, 1, "fail".into())
+    );
     // The check on the missing column is left out; the others run.
     assert!(bad.iter().all(|c| c.0 != "people.email.format"), "{bad:?}");
     assert_eq!(row(&bad, "people.id.required"), (2, 0, "pass".into()));

@@ -17,8 +17,8 @@ macro_rules! assert_run_snapshot {
 
 mod audit;
 mod classify;
-mod contract;
 mod cluster;
+mod contract;
 mod dedupe;
 mod extracts;
 mod golden;

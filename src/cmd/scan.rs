@@ -60,6 +60,8 @@ pub fn run(args: Args, ctx: &Context, event: &mut Event) -> steward::Result<Outc
         profile: true,
         memory_limit: ctx.memory_limit,
         cluster: super::cluster(args.cluster.as_deref())?,
+        // The history store does not keep failing keys and means yet.
+        observe: None,
     };
     let mut report = ctx.block_on(steward::scan::scan(&opts))?;
     if let Some(dir) = &args.history {

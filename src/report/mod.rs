@@ -7,6 +7,7 @@
 pub mod classification;
 pub mod compliance;
 pub mod dedupe;
+pub mod history;
 mod junit;
 mod markdown;
 pub mod masking;

@@ -62,6 +62,15 @@ pub struct DatasetReport {
     pub scores: Scores,
     pub checks: Vec<CheckResult>,
     pub columns: Vec<ColumnProfile>,
+    /// Drift against the previous run of the dataset (`--history`); absent without one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub drift: Option<super::history::Drift>,
+    /// The rule file's anomaly declarations evaluated against the history.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub anomalies: Vec<super::history::Anomaly>,
+    /// What only the history store keeps (column means, masked failing keys).
+    #[serde(skip)]
+    pub observed: super::history::Observed,
 }
 
 /// Scores 0-100; `None` (JSON null) for a dimension without checks.

@@ -83,6 +83,9 @@ pub(crate) fn report() -> Report {
             hostile,
         ],
         columns: vec![],
+        drift: None,
+        anomalies: vec![],
+        observed: Default::default(),
     };
     c.scores = crate::score::dataset_scores(&c.checks, &Default::default());
     let orders = DatasetReport {
@@ -91,6 +94,9 @@ pub(crate) fn report() -> Report {
         scores: Scores::default(),
         checks: vec![],
         columns: vec![],
+        drift: None,
+        anomalies: vec![],
+        observed: Default::default(),
     };
     Report {
         schema_version: SCHEMA_VERSION,

@@ -93,6 +93,19 @@ pub(super) fn merge(files: Vec<ParsedFile>, diags: &mut Vec<RuleDiagnostic>) -> 
                         "gate max_drop",
                     );
                 }
+                into.anomalies.extend(from.anomalies);
+                if let Some(s) = from.schema {
+                    if let Some(first) = &into.schema {
+                        clash(
+                            diags,
+                            s.origin.as_ref(),
+                            first.origin.as_ref(),
+                            "schema section",
+                        );
+                    } else {
+                        into.schema = Some(s);
+                    }
+                }
                 if let Some(c) = from.compliance {
                     if let Some(first) = &into.compliance {
                         clash(

@@ -6,12 +6,14 @@
 //! with `file:line:col`, what was expected and a suggestion for misspelt names.
 //! Nothing here looks at data: checking that columns exist and SQL plans is `scan`'s job.
 
+pub mod anomaly;
 mod assign;
 pub mod compliance;
 pub mod country;
 pub mod format;
 pub mod linkage;
 mod raw;
+pub mod schema;
 pub mod shorthand;
 
 mod checks;

@@ -30,6 +30,10 @@ pub struct DatasetRules {
     pub compliance: Option<compliance::ComplianceSpec>,
     /// `columns.<c>.type`: how a column is read, winning over inference.
     pub types: BTreeMap<String, TypeDecl>,
+    /// `schema:`: the columns the data must have (checked by the scan).
+    pub schema: Option<schema::SchemaSpec>,
+    /// `anomalies:`: metrics watched over the run history, in the order written.
+    pub anomalies: Vec<anomaly::AnomalySpec>,
 }
 
 /// A column type declared in a rule file, and where.

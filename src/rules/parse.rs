@@ -360,6 +360,14 @@ pub(super) fn validate(cx: &mut Ctx<'_>, raw: RawRuleFile) -> ParsedFile {
             gate_origins.insert("max_drop".to_string(), cx.origin(m));
         }
     }
+    if let Some(s) = &raw.schema {
+        rules.schema = Some(schema::validate(cx, s));
+    }
+    rules.anomalies = raw
+        .anomalies
+        .iter()
+        .filter_map(|a| anomaly::validate(cx, a))
+        .collect();
     if let Some(c) = &raw.compliance {
         let (spec, retention) = compliance::validate(cx, c);
         rules.compliance = Some(spec);

@@ -30,6 +30,53 @@ pub(crate) struct RawRuleFile {
     pub gate: Option<RawGate>,
     #[serde(default)]
     pub compliance: Option<Spanned<RawCompliance>>,
+    #[serde(default)]
+    pub schema: Option<Spanned<RawSchema>>,
+    #[serde(default)]
+    pub anomalies: Vec<Spanned<RawAnomaly>>,
+}
+
+/// `schema:`: the columns the data must have, and what an unexpected column is.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSchema {
+    #[serde(default)]
+    pub columns: IndexMap<String, Spanned<RawSchemaColumn>>,
+    /// `fail | warn | ignore` (default `warn`).
+    #[serde(default)]
+    pub unexpected: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSchemaColumn {
+    #[serde(default, rename = "type")]
+    pub type_: Option<Spanned<String>>,
+    /// The column must be present (default true).
+    #[serde(default)]
+    pub required: Option<bool>,
+}
+
+/// One `anomalies:` entry: a metric, a method and its threshold, and the gate.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAnomaly {
+    pub metric: Spanned<String>,
+    #[serde(default)]
+    pub column: Option<Spanned<String>>,
+    #[serde(default)]
+    pub check: Option<Spanned<String>>,
+    pub method: Spanned<String>,
+    #[serde(default)]
+    pub max_change: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub max_z: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub runs: Option<Spanned<u64>>,
+    #[serde(default)]
+    pub windows: Option<Spanned<Vec<u64>>>,
+    #[serde(default)]
+    pub gate: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

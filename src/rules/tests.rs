@@ -153,3 +153,50 @@ fn durations_and_bounds() {
     ));
     assert_eq!(parse_bound(&Scalar::Text("soon".into())), None);
 }
+
+#[test]
+fn schema_contract_and_anomalies_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        &dir,
+        "r.yaml",
+        "version: 1\ndataset: c\nschema:\n  columns:\n    id: { type: text }\n    note: { required: false }\n  unexpected: fail\nanomalies:\n  - { metric: row_count, method: zscore, runs: 10, gate: fail }\n  - { metric: null_rate, column: email, method: window, windows: [7, 1] }\n",
+    );
+    let rs = load(&[path]).unwrap();
+    let ds = &rs.datasets[0];
+    let schema = ds.schema.as_ref().unwrap();
+    assert_eq!(schema.unexpected, schema::Unexpected::Fail);
+    assert_eq!(schema.columns[0].column_type, Some(ColumnType::Text));
+    assert!(schema.columns[0].required);
+    assert!(!schema.columns[1].required);
+    assert_eq!(ds.anomalies[0].id("c"), "c.anomaly.row_count.zscore");
+    assert!(ds.anomalies[0].fail);
+    assert_eq!(
+        ds.anomalies[1].method,
+        anomaly::Method::Window {
+            days: vec![1, 7],
+            max_change: anomaly::DEFAULT_MAX_CHANGE
+        }
+    );
+}
+
+#[test]
+fn schema_and_anomaly_mistakes_name_line_column_and_a_fix() {
+    let d = errors(
+        "version: 1\nschema:\n  columns:\n    id: { type: txt }\n  unexpected: fial\nanomalies:\n  - { metric: row_cont, method: zscore }\n  - { metric: mean, method: relative }\n",
+    );
+    let text: Vec<String> = d.iter().map(|d| d.to_string()).collect();
+    let all = text.join("\n");
+    assert!(
+        all.contains(":4:") && all.contains("did you mean 'text'?"),
+        "{all}"
+    );
+    assert!(
+        all.contains(":5:") && all.contains("did you mean 'fail'?"),
+        "{all}"
+    );
+    assert!(all.contains("did you mean 'row_count'?"), "{all}");
+    assert!(all.contains("metric 'mean' needs `column:`"), "{all}");
+    let d = errors("version: 1\nschema:\n  colums: {}\n");
+    assert_eq!(d[0].origin.line, 3, "{d:?}");
+}

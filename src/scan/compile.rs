@@ -271,12 +271,25 @@ impl<'a> Binder<'a> {
             .iter()
             .filter_map(|k| self.column(k, &key_origin))
             .collect();
+        // Columns the schema contract declares and the data lacks: the contract's
+        // `schema.missing` check reports them, and the checks on them are left out
+        // rather than stopping the scan.
+        let absent: Vec<&str> = rules
+            .schema
+            .iter()
+            .flat_map(|s| &s.columns)
+            .map(|c| c.name.as_str())
+            .filter(|c| self.schema.index_of(c).is_err())
+            .collect();
         for (name, decl) in &rules.types {
-            self.column(name, &decl.origin);
+            if !absent.contains(&name.as_str()) {
+                self.column(name, &decl.origin);
+            }
         }
         let checks = rules
             .checks
             .iter()
+            .filter(|spec| !on_absent(spec, &absent))
             .filter_map(|spec| {
                 let plan = self.plan(spec)?;
                 Some(BoundCheck {
@@ -444,6 +457,16 @@ impl<'a> Binder<'a> {
                 unreachable!("planned above")
             }
         })
+    }
+}
+
+/// Whether a check reads a column the schema contract declares and the data lacks.
+fn on_absent(spec: &CheckSpec, absent: &[&str]) -> bool {
+    match &spec.kind {
+        CheckKind::Sql { .. } => false,
+        CheckKind::Duplicates(cols) => cols.iter().any(|c| absent.contains(&c.as_str())),
+        CheckKind::Reference { column, .. } => absent.contains(&column.as_str()),
+        _ => spec.column.as_deref().is_some_and(|c| absent.contains(&c)),
     }
 }
 

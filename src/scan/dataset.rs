@@ -15,6 +15,7 @@ use crate::engine::{
     count_true, distinct_sample, duplicates, embedded, float_bits, minors, sample,
 };
 use crate::mask::partial::mask_as;
+use crate::report::history::{FailingKeys, Observed};
 use crate::report::{CheckResult, Classification, ColumnProfile, DatasetReport, Sample};
 use crate::rules::DatasetRules;
 use crate::score;
@@ -138,10 +139,21 @@ pub(super) async fn scan_dataset(
                     "{}(CASE WHEN {failing} THEN concat({key}, chr(31), {sample_value}) END, {n})",
                     sample::NAME
                 ));
+                // For the history: the failing rows' keys alone, one more than kept
+                // so that a cut is known.
+                let keys = match (opts.observe, bound.is_some_and(|b| !b.key.is_empty())) {
+                    (Some(limit), true) => Some(select.push(format!(
+                        "{}(CASE WHEN {failing} THEN {key} END, {})",
+                        sample::NAME,
+                        limit as i64 + 1
+                    ))),
+                    _ => None,
+                };
                 CheckOutputs::Row {
                     evaluated,
                     failed,
                     samples,
+                    keys,
                 }
             }
             Plan::Group { keys } => CheckOutputs::Group {
@@ -187,6 +199,8 @@ pub(super) async fn scan_dataset(
             ["0", "0", "NULL", "NULL"].map(|e| select.push(e))
         };
         // For the classifier: a bounded sample of distinct values, and rows of minors.
+        let mean = (opts.observe.is_some() && opts.profile && t.is_numeric())
+            .then(|| select.push(format!("AVG(CAST({c} AS DOUBLE))")));
         let sampled = is_text(t) || t.is_numeric() || t.is_temporal();
         let values = select.push(format!(
             "{}({}, {})",
@@ -211,6 +225,7 @@ pub(super) async fn scan_dataset(
             "NULL".into()
         });
         profile_outputs.push(ProfileOutputs {
+            mean,
             present,
             empty,
             distinct,
@@ -286,6 +301,20 @@ pub(super) async fn scan_dataset(
             }
         })
         .collect();
+    let mut observed = Observed::default();
+    for ((field, at), column) in schema.fields().iter().zip(&profile_outputs).zip(&columns) {
+        // The mean of a personal column (an age) is kept only when no category is found.
+        let personal = column
+            .classification
+            .as_ref()
+            .is_some_and(|c| c.category.is_some());
+        if let Some(mean) = at.mean.and_then(|m| row.opt_f64(m))
+            && !personal
+            && mean.is_finite()
+        {
+            observed.means.insert(field.name().clone(), mean);
+        }
+    }
     // Samples are masked knowing what their column holds, and so are their keys.
     let key_parts: Vec<KeyPart> = bound
         .map(|b| &b.key[..])
@@ -326,9 +355,24 @@ pub(super) async fn scan_dataset(
                 evaluated,
                 failed,
                 samples,
+                keys,
             } => {
                 let evaluated = row.u64(evaluated);
                 let failed = row.u64(failed);
+                if let (Some(at), Some(limit)) = (keys, opts.observe) {
+                    let mut keys: Vec<String> = row
+                        .strings(at)
+                        .iter()
+                        .map(|k| mask_key(k, &key_parts))
+                        .collect();
+                    keys.sort();
+                    keys.dedup();
+                    let truncated = keys.len() > limit || (failed as usize) > keys.len();
+                    keys.truncate(limit);
+                    observed
+                        .failing_keys
+                        .insert(check.id.clone(), FailingKeys { keys, truncated });
+                }
                 let samples = row
                     .strings(samples)
                     .into_iter()
@@ -408,6 +452,10 @@ pub(super) async fn scan_dataset(
         checks.sort_by_key(|c| b.checks.iter().position(|bc| bc.id == c.id));
     }
 
+    if let Some(contract) = rules.and_then(|r| r.schema.as_ref()) {
+        checks.extend(super::contract::checks(&input.name, contract, schema));
+    }
+
     let weights = rules.map(|r| r.weights.clone()).unwrap_or_default();
     let scores = score::dataset_scores(&checks, &weights);
     Ok(DatasetReport {
@@ -416,6 +464,9 @@ pub(super) async fn scan_dataset(
         scores,
         checks,
         columns,
+        drift: None,
+        anomalies: Vec::new(),
+        observed,
     })
 }
 
@@ -439,6 +490,8 @@ enum CheckOutputs {
         evaluated: usize,
         failed: usize,
         samples: usize,
+        /// Keys of failing rows for the history (`ScanOptions::observe`).
+        keys: Option<usize>,
     },
     /// A `unique` check: the duplicate-key summary (one struct).
     Group { duplicates: usize },
@@ -448,6 +501,8 @@ enum CheckOutputs {
 
 /// Where a column's profile is in the aggregate's output.
 struct ProfileOutputs {
+    /// The mean of a numeric column, when the history wants it.
+    mean: Option<usize>,
     /// Non-null values.
     present: usize,
     /// Blank text values.

@@ -7,6 +7,7 @@
 //! returned as a `report::Report`; this module never renders anything.
 
 pub(crate) mod compile;
+mod contract;
 mod dataset;
 mod errors;
 mod row;
@@ -52,6 +53,10 @@ pub struct ScanOptions {
     pub memory_limit: Option<usize>,
     /// Run the queries on a Ballista cluster instead of in this process.
     pub cluster: Option<crate::cluster::Cluster>,
+    /// For the run history (`--history`): keep, per row-level check, the masked keys of
+    /// up to this many failing rows, and the mean of each numeric column
+    /// (`DatasetReport::observed`). `None`: neither is computed.
+    pub observe: Option<usize>,
 }
 
 impl Default for ScanOptions {
@@ -67,6 +72,7 @@ impl Default for ScanOptions {
             profile: true,
             memory_limit: None,
             cluster: None,
+            observe: None,
         }
     }
 }

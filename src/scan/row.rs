@@ -61,6 +61,20 @@ impl Row {
         }
     }
 
+    pub(super) fn opt_f64(&self, i: usize) -> Option<f64> {
+        let col = self.columns.get(i)?;
+        if col.is_null(0) {
+            return None;
+        }
+        match col.data_type() {
+            DataType::Float64 => Some(
+                col.as_primitive::<datafusion::arrow::datatypes::Float64Type>()
+                    .value(0),
+            ),
+            _ => None,
+        }
+    }
+
     pub(super) fn u64(&self, i: usize) -> u64 {
         self.opt_u64(i).unwrap_or(0)
     }

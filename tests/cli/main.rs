@@ -18,6 +18,7 @@ macro_rules! assert_run_snapshot {
 mod audit;
 mod classify;
 mod cluster;
+mod contract;
 mod dedupe;
 mod extracts;
 mod golden;

@@ -64,6 +64,17 @@ pub fn run(args: Args, ctx: &Context, event: &mut Event) -> steward::Result<Outc
         observe: None,
     };
     let mut report = ctx.block_on(steward::scan::scan(&opts))?;
+    // Say so rather than watch nothing in silence: anomalies are validated, not yet run.
+    let declared: usize = steward::rules::load(&opts.rules)?
+        .datasets
+        .iter()
+        .map(|d| d.anomalies.len())
+        .sum();
+    if declared > 0 {
+        eprintln!(
+            "note: {declared} anomaly declaration(s) validated but not evaluated: this version does not compare runs yet (docs/rules.md#anomalies)"
+        );
+    }
     if let Some(dir) = &args.history {
         steward::audit::history::record_for(dir, &mut report, &opts.rules)?;
     }

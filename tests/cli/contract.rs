@@ -61,6 +61,7 @@ fn row(checks: &[(String, u64, u64, String)], id: &str) -> (u64, u64, String) {
 fn issue_20_contract_breaches_are_checks_and_the_rest_still_runs() {
     let t = CliTest::new();
     t.write("people.yaml", RULES);
+    std::fs::create_dir_all(t.path("good")).unwrap();
     t.write(
         "good/people.csv",
         "id,email,age\nP1,a@example.com,30\nP2,b@example.com,41\n",
@@ -74,6 +75,7 @@ fn issue_20_contract_breaches_are_checks_and_the_rest_still_runs() {
     assert_eq!(row(&good, "people.schema.type.age"), (1, 0, "pass".into()));
 
     // email removed, age now text, a column nobody declared.
+    std::fs::create_dir_all(t.path("bad")).unwrap();
     t.write("bad/people.csv", "id,age,extra\nP1,thirty,x\nP2,41,y\n");
     let (code, bad) = checks(&t, "bad/people.csv");
     assert_eq!(code, 1, "{bad:?}");

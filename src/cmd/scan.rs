@@ -22,6 +22,9 @@ pub struct Args {
     /// Output format
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: Format,
+    /// Language of the Markdown report's text: en, or zh-CN (Simplified Chinese)
+    #[arg(long, value_enum, default_value = "en", value_name = "LANG")]
+    pub lang: steward::report::compliance::Lang,
     /// Write the report to FILE (atomically) instead of stdout
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -79,7 +82,7 @@ pub fn run(args: Args, ctx: &Context, event: &mut Event) -> steward::Result<Outc
         steward::audit::history::record_for(dir, &mut report, &opts.rules)?;
     }
     event.with_report(&report);
-    let text = steward::report::render(&report, args.format);
+    let text = steward::report::render_in(&report, args.format, args.lang);
     match &args.output {
         Some(path) => steward::output::write_atomic(path, text.as_bytes())?,
         None => print_stdout(&text)?,

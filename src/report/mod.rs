@@ -27,10 +27,16 @@ pub enum Format {
 }
 
 pub fn render(report: &Report, format: Format) -> String {
+    render_in(report, format, compliance::Lang::En)
+}
+
+/// Render with the prose in `lang`: the Markdown is translated; the table, JSON and
+/// JUnit stay as they are (machine formats and the terminal view).
+pub fn render_in(report: &Report, format: Format, lang: compliance::Lang) -> String {
     match format {
         Format::Table => table::render(report),
         Format::Json => json(report),
-        Format::Markdown => markdown::render(report),
+        Format::Markdown => markdown::render(report, lang),
         Format::Junit => junit::render(report),
     }
 }

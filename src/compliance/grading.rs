@@ -66,9 +66,7 @@ pub fn grading(
                 "non_personal"
             };
             let (people, sensitive) = head
-                .datasets
-                .iter()
-                .find(|x| x.dataset == d.name)
+                .dataset(&d.name)
                 .map_or((d.rows, 0), |x| (x.people, x.sensitive_people));
             let candidate =
                 people >= IMPORTANT_CANDIDATE_PEOPLE || sensitive >= IMPORTANT_CANDIDATE_SENSITIVE;

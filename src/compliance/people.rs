@@ -62,13 +62,12 @@ pub fn headcount(
             .datasets
             .iter()
             .map(|d| {
-                let idx = l.datasets.iter().position(|n| n == &d.name);
-                let mine = |i: usize| idx.is_some_and(|x| l.dataset[i] as usize == x);
+                let (people, sensitive_people) = l.count(&[d.name.as_str()]);
                 HeadcountDataset {
                     dataset: d.name.clone(),
                     rows: d.rows,
-                    people: l.people(mine),
-                    sensitive_people: l.people(|i| mine(i) && l.flagged[i]),
+                    people,
+                    sensitive_people,
                 }
             })
             .collect();
@@ -189,14 +188,7 @@ pub fn calculations(
     );
     for (dest, datasets) in destinations {
         let (people, sensitive) = match linked {
-            Some(l) => {
-                let idx: Vec<usize> = datasets
-                    .iter()
-                    .filter_map(|n| l.datasets.iter().position(|x| x == n))
-                    .collect();
-                let mine = |i: usize| idx.contains(&(l.dataset[i] as usize));
-                (l.people(mine), l.people(|i| mine(i) && l.flagged[i]))
-            }
+            Some(l) => l.count(&datasets.iter().map(String::as_str).collect::<Vec<_>>()),
             None => head
                 .datasets
                 .iter()

@@ -46,11 +46,7 @@ pub fn processing_records(
                 v.dedup();
                 v
             };
-            let people = head
-                .datasets
-                .iter()
-                .find(|x| x.dataset == d.name)
-                .map_or(d.rows, |x| x.people);
+            let people = head.dataset(&d.name).map_or(d.rows, |x| x.people);
             let mut measures: Vec<String> = items
                 .iter()
                 .filter(|i| i.protection.protected())

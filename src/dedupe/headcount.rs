@@ -40,6 +40,19 @@ impl Linked {
         n
     }
 
+    /// People, and people with a flagged record, among the records of `datasets`.
+    pub fn count(&self, datasets: &[&str]) -> (u64, u64) {
+        let idx: Vec<usize> = datasets
+            .iter()
+            .filter_map(|n| self.datasets.iter().position(|x| x == n))
+            .collect();
+        let mine = |i: usize| idx.contains(&(self.dataset[i] as usize));
+        (
+            self.people(mine),
+            self.people(|i| mine(i) && self.flagged[i]),
+        )
+    }
+
     /// People with records in more than one dataset.
     pub fn in_several_datasets(&self) -> u64 {
         let mut first: Vec<Option<u16>> = vec![None; self.cluster.len()];
@@ -106,5 +119,9 @@ mod tests {
         assert_eq!(l.people(|i| l.dataset[i] == 1), 2);
         assert_eq!(l.people(|i| l.flagged[i]), 2);
         assert_eq!(l.in_several_datasets(), 1);
+        assert_eq!(l.count(&["b"]), (2, 2));
+        assert_eq!(l.count(&["a", "b"]), (3, 2));
+        assert_eq!(l.count(&["a"]), (2, 0));
+        assert_eq!(l.count(&["none"]), (0, 0));
     }
 }

@@ -64,16 +64,22 @@ impl Context<'_> {
         self.lang.pick(en, zh)
     }
 
-    /// People in a dataset and whether they were deduplicated: the headcount's unified
-    /// IDs when there is one, else [`individuals`].
-    fn people(&self, d: &crate::report::DatasetReport) -> (u64, bool) {
-        match self.headcount.filter(|h| h.method == "unified_ids") {
+    /// People in a dataset, people with sensitive personal information, and whether
+    /// they were deduplicated: the headcount's unified IDs when the inputs were linked,
+    /// else [`individuals`] and [`sensitive_records`].
+    fn people(&self, d: &crate::report::DatasetReport) -> (u64, u64, bool) {
+        match self.headcount.filter(|h| h.linked()) {
             Some(h) => h
-                .datasets
-                .iter()
-                .find(|x| x.dataset == d.name)
-                .map_or((d.rows, false), |x| (x.people, true)),
-            None => individuals(d),
+                .dataset(&d.name)
+                .map_or((d.rows, 0, false), |x| (x.people, x.sensitive_people, true)),
+            None => {
+                let (people, deduplicated) = individuals(d);
+                (
+                    people,
+                    sensitive_records(self.inventory, &d.name),
+                    deduplicated,
+                )
+            }
         }
     }
 }

@@ -19,14 +19,7 @@ pub(super) fn cross_border(cx: &Context<'_>, regime: Regime) -> Outcome {
             ));
             continue;
         };
-        let sensitive = match cx.headcount.filter(|h| h.method == "unified_ids") {
-            Some(h) => h
-                .datasets
-                .iter()
-                .find(|x| &x.dataset == n)
-                .map_or(0, |x| x.sensitive_people),
-            None => sensitive_records(cx.inventory, n),
-        };
+        let (people, sensitive, deduplicated) = cx.people(d);
         match regime {
             Regime::Pipl if !country::outside_mainland_china(&dest) => {
                 status.push(Pass);
@@ -36,7 +29,6 @@ pub(super) fn cross_border(cx: &Context<'_>, regime: Regime) -> Outcome {
                 ));
             }
             Regime::Pipl => {
-                let (people, deduplicated) = cx.people(d);
                 lines.push(cx.tr(
                     format!(
                         "{n}: destination {dest} is outside mainland China; {people} individual(s){}, {sensitive} with sensitive personal information",

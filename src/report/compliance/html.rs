@@ -5,8 +5,7 @@
 
 use super::escape::esc;
 use super::i18n::{self, Lang};
-use super::markdown::{audit_log_line, calculation_name, category_shown, criterion_state};
-use super::{ComplianceReport, ObligationStatus, svg};
+use super::{ComplianceReport, Counted, ObligationStatus, svg};
 use crate::report::{Dimension, fmt_score};
 
 fn opt(s: &Option<String>) -> String {
@@ -178,20 +177,18 @@ pub(super) fn render(r: &ComplianceReport) -> String {
         "<h2>Executive summary</h2>\n<div class=\"cards\">",
         "<h2 class=\"first\">摘要</h2>\n<div class=\"cards\">",
     ));
-    let people = r
-        .headcount
-        .as_ref()
-        .filter(|h| h.method == "unified_ids")
-        .map(|h| h.people);
+    let (individuals, counted) = r.individuals_shown();
     for (n, label) in [
         (
-            people.unwrap_or(s.individuals),
-            if people.is_some() {
-                l.pick("individuals (unified IDs)", "人数（按统一客户编号去重）")
-            } else if s.individuals_deduplicated {
-                l.pick("individuals (fuzzy-deduplicated)", "人数（模糊去重）")
-            } else {
-                l.pick("individuals (rows)", "人数（按行数，未去重）")
+            individuals,
+            match counted {
+                Counted::UnifiedIds => {
+                    l.pick("individuals (unified IDs)", "人数（按统一客户编号去重）")
+                }
+                Counted::FuzzyPerDataset => {
+                    l.pick("individuals (fuzzy-deduplicated)", "人数（模糊去重）")
+                }
+                Counted::Rows => l.pick("individuals (rows)", "人数（按行数，未去重）"),
             },
         ),
         (
@@ -335,7 +332,7 @@ pub(super) fn render(r: &ComplianceReport) -> String {
                 "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td><span class=\"prot {}\" title=\"{}\">{}</span></td><td>{}</td></tr>\n",
                 esc(&i.dataset),
                 esc(&i.column),
-                esc(&category_shown(l, i)),
+                esc(&i18n::category_shown(l, i)),
                 esc(&i18n::sensitivity(l, &i.sensitivity)),
                 i.present,
                 i.minors.map(|m| m.to_string()).unwrap_or_else(|| "—".into()),
@@ -583,7 +580,7 @@ pub(super) fn render(r: &ComplianceReport) -> String {
         out.push_str(&format!(
             "<tr><th>{}</th><td>{}</td></tr>\n",
             l.pick("audit log", "审计日志"),
-            audit_log_line(l, a)
+            i18n::audit_log_line(l, a)
         ));
     }
     out.push_str(l.pick("</tbody></table>\n<table><thead><tr><th>input</th><th>dataset</th><th>format</th><th class=\"num\">rows</th><th class=\"num\">bytes</th><th>sha256</th></tr></thead><tbody>\n", "</tbody></table>\n<table><thead><tr><th>输入文件</th><th>数据集</th><th>格式</th><th class=\"num\">记录数</th><th class=\"num\">字节数</th><th>sha256</th></tr></thead><tbody>\n"));
@@ -696,7 +693,7 @@ fn people_sections(out: &mut String, r: &ComplianceReport) {
             "<tr><td>{} {}</td><td><b>{}</b><br>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}<br><span class=\"refs\">{}{}</span></td></tr>\n",
             badge(l, c.status),
             esc(&c.result),
-            calculation_name(l, &c.id),
+            i18n::calculation_name(l, &c.id),
             esc(&c.subject),
             c.people,
             c.sensitive_people,
@@ -809,7 +806,7 @@ fn record_sections(out: &mut String, r: &ComplianceReport) {
             out.push_str(&format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                 esc(&c.label),
-                criterion_state(l, &c.state).replace("**", ""),
+                i18n::criterion_state(l, &c.state),
                 esc(&c.evidence),
                 esc(&c.source)
             ));

@@ -370,6 +370,61 @@ pub fn gate_reason(lang: Lang, reason: &str) -> String {
     reason.to_string()
 }
 
+/// The category of an inventory row: `cn_mobile (inside text)`, 手机号码（cn_mobile，文本中）.
+pub fn category_shown(l: Lang, i: &super::InventoryItem) -> String {
+    match l {
+        Lang::En => i.category_shown(),
+        Lang::ZhCn => {
+            let c = category(l, &i.category);
+            if i.embedded {
+                format!("{c}（文本中）")
+            } else {
+                c
+            }
+        }
+    }
+}
+
+pub fn calculation_name(l: Lang, id: &str) -> &'static str {
+    match (l, id) {
+        (Lang::En, "cross_border") => "cross-border transfer mechanism",
+        (Lang::En, "audit_frequency") => "compliance audit frequency",
+        (Lang::En, "incident_scale") => "incident scale",
+        (Lang::ZhCn, "cross_border") => "数据出境路径",
+        (Lang::ZhCn, "audit_frequency") => "合规审计频次",
+        (Lang::ZhCn, "incident_scale") => "安全事件规模",
+        _ => "",
+    }
+}
+
+pub fn criterion_state(l: Lang, state: &str) -> &'static str {
+    match (l, state) {
+        (Lang::En, "met") => "yes",
+        (Lang::En, "not_met") => "no",
+        (Lang::En, _) => "unknown",
+        (Lang::ZhCn, "met") => "是",
+        (Lang::ZhCn, "not_met") => "否",
+        (Lang::ZhCn, _) => "无法判断",
+    }
+}
+
+pub fn audit_log_line(l: Lang, a: &super::AuditSummary) -> String {
+    match (l, a.intact) {
+        (Lang::En, true) => format!("{} entries, chain intact", a.entries),
+        (Lang::En, false) => format!(
+            "{} entries, chain broken at line {}",
+            a.entries,
+            a.first_bad_line.unwrap_or(0)
+        ),
+        (Lang::ZhCn, true) => format!("{} 条记录，哈希链完整", a.entries),
+        (Lang::ZhCn, false) => format!(
+            "{} 条记录，哈希链在第 {} 行断裂",
+            a.entries,
+            a.first_bad_line.unwrap_or(0)
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 //! report's language (`i18n`).
 
 use super::i18n::{self, Lang};
-use super::{ComplianceReport, ObligationStatus};
+use super::{ComplianceReport, Counted, ObligationStatus};
 use crate::report::markdown::escape;
 use crate::report::{Dimension, fmt_score};
 
@@ -23,24 +23,18 @@ pub(super) fn render(r: &ComplianceReport) -> String {
         format!("# steward compliance report: {}\n\n", r.verdict.label()),
         format!("# 个人信息保护合规报告：{}\n\n", i18n::status(l, r.verdict)),
     );
-    let people = r
-        .headcount
-        .as_ref()
-        .filter(|h| h.method == "unified_ids")
-        .map(|h| h.people);
+    let (individuals, counted) = r.individuals_shown();
     out.push_str(&l.pick(
         format!(
             "{} · as of {} · {} dataset(s) · {} individual(s) ({}) · {} personal column(s), {} sensitive, {} special · {} sensitive record(s) · {} child record(s) under 14\n\n",
             regimes.join(" + "),
             escape(&r.run.as_of),
             s.datasets,
-            people.unwrap_or(s.individuals),
-            if people.is_some() {
-                "unified IDs"
-            } else if s.individuals_deduplicated {
-                "fuzzy-deduplicated"
-            } else {
-                "rows"
+            individuals,
+            match counted {
+                Counted::UnifiedIds => "unified IDs",
+                Counted::FuzzyPerDataset => "fuzzy-deduplicated",
+                Counted::Rows => "rows",
             },
             s.personal_columns,
             s.sensitive_columns,
@@ -53,13 +47,11 @@ pub(super) fn render(r: &ComplianceReport) -> String {
             regimes.join(" + "),
             escape(&r.run.as_of),
             s.datasets,
-            people.unwrap_or(s.individuals),
-            if people.is_some() {
-                "按统一客户编号去重"
-            } else if s.individuals_deduplicated {
-                "模糊去重"
-            } else {
-                "按行数，未去重"
+            individuals,
+            match counted {
+                Counted::UnifiedIds => "按统一客户编号去重",
+                Counted::FuzzyPerDataset => "模糊去重",
+                Counted::Rows => "按行数，未去重",
             },
             s.personal_columns,
             s.sensitive_columns,
@@ -145,7 +137,7 @@ pub(super) fn render(r: &ComplianceReport) -> String {
                 "| {} {} | {} | {} | {} | {} | {} | {}{} |\n",
                 status(l, c.status),
                 escape(&c.result),
-                calculation_name(l, &c.id),
+                i18n::calculation_name(l, &c.id),
                 escape(&c.subject),
                 c.people,
                 c.sensitive_people,
@@ -210,7 +202,7 @@ pub(super) fn render(r: &ComplianceReport) -> String {
                 "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
                 escape(&i.dataset),
                 escape(&i.column),
-                escape(&category_shown(l, i)),
+                escape(&i18n::category_shown(l, i)),
                 i18n::sensitivity(l, &i.sensitivity),
                 i.present,
                 i.minors
@@ -392,7 +384,10 @@ pub(super) fn render(r: &ComplianceReport) -> String {
             out.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
                 escape(&c.label),
-                criterion_state(l, &c.state),
+                match c.state.as_str() {
+                    "met" => format!("**{}**", i18n::criterion_state(l, &c.state)),
+                    _ => i18n::criterion_state(l, &c.state).to_string(),
+                },
                 escape(&c.evidence),
                 escape(&c.source)
             ));
@@ -528,7 +523,7 @@ pub(super) fn render(r: &ComplianceReport) -> String {
         out.push_str(&format!(
             "| {} | {} |\n",
             l.pick("audit log", "审计日志"),
-            audit_log_line(l, a)
+            i18n::audit_log_line(l, a)
         ));
     }
     out.push_str(l.pick(
@@ -548,59 +543,4 @@ pub(super) fn render(r: &ComplianceReport) -> String {
     }
     out.push_str(&format!("\n<sub>{}</sub>\n", escape(&r.scoring_formula)));
     out
-}
-
-/// The category of an inventory row: `cn_mobile (inside text)`, 手机号码（cn_mobile，文本中）.
-pub(super) fn category_shown(l: Lang, i: &super::InventoryItem) -> String {
-    match l {
-        Lang::En => i.category_shown(),
-        Lang::ZhCn => {
-            let c = i18n::category(l, &i.category);
-            if i.embedded {
-                format!("{c}（文本中）")
-            } else {
-                c
-            }
-        }
-    }
-}
-
-pub(super) fn calculation_name(l: Lang, id: &str) -> &'static str {
-    match (l, id) {
-        (Lang::En, "cross_border") => "cross-border transfer mechanism",
-        (Lang::En, "audit_frequency") => "compliance audit frequency",
-        (Lang::En, "incident_scale") => "incident scale",
-        (Lang::ZhCn, "cross_border") => "数据出境路径",
-        (Lang::ZhCn, "audit_frequency") => "合规审计频次",
-        (Lang::ZhCn, "incident_scale") => "安全事件规模",
-        _ => "",
-    }
-}
-
-pub(super) fn criterion_state(l: Lang, state: &str) -> &'static str {
-    match (l, state) {
-        (Lang::En, "met") => "**yes**",
-        (Lang::En, "not_met") => "no",
-        (Lang::En, _) => "unknown",
-        (Lang::ZhCn, "met") => "**是**",
-        (Lang::ZhCn, "not_met") => "否",
-        (Lang::ZhCn, _) => "无法判断",
-    }
-}
-
-pub(super) fn audit_log_line(l: Lang, a: &super::AuditSummary) -> String {
-    match (l, a.intact) {
-        (Lang::En, true) => format!("{} entries, chain intact", a.entries),
-        (Lang::En, false) => format!(
-            "{} entries, chain broken at line {}",
-            a.entries,
-            a.first_bad_line.unwrap_or(0)
-        ),
-        (Lang::ZhCn, true) => format!("{} 条记录，哈希链完整", a.entries),
-        (Lang::ZhCn, false) => format!(
-            "{} 条记录，哈希链在第 {} 行断裂",
-            a.entries,
-            a.first_bad_line.unwrap_or(0)
-        ),
-    }
 }

@@ -367,6 +367,43 @@ pub struct Headcount {
     pub datasets: Vec<HeadcountDataset>,
 }
 
+impl Headcount {
+    /// The counts of one dataset.
+    pub fn dataset(&self, name: &str) -> Option<&HeadcountDataset> {
+        self.datasets.iter().find(|d| d.dataset == name)
+    }
+
+    /// Whether people are unified IDs across every input.
+    pub fn linked(&self) -> bool {
+        self.method == "unified_ids"
+    }
+}
+
+/// How the summary's individuals were counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    /// Unified IDs across every input (the headcount).
+    UnifiedIds,
+    /// Records minus fuzzy duplicates within each dataset.
+    FuzzyPerDataset,
+    /// Rows, not deduplicated.
+    Rows,
+}
+
+impl ComplianceReport {
+    /// The individuals the summary shows: the headcount's unified IDs when the inputs
+    /// were linked, else the summary's count.
+    pub fn individuals_shown(&self) -> (u64, Counted) {
+        match self.headcount.as_ref().filter(|h| h.linked()) {
+            Some(h) => (h.people, Counted::UnifiedIds),
+            None if self.summary.individuals_deduplicated => {
+                (self.summary.individuals, Counted::FuzzyPerDataset)
+            }
+            None => (self.summary.individuals, Counted::Rows),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeadcountDataset {
     pub dataset: String,

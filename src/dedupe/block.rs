@@ -69,6 +69,169 @@ fn hasher() -> foldhash::fast::FixedState {
     foldhash::fast::FixedState::with_seed(0x5354_4557_4152_4421)
 }
 
+/// Rule `parts`' key of record `i` (0: a part is missing or empty).
+fn key_of(
+    records: &Records,
+    parts: &[(usize, Transform)],
+    state: &foldhash::fast::FixedState,
+    i: usize,
+) -> u64 {
+    let mut h = state.build_hasher();
+    for &(f, t) in parts {
+        let Some(v) = records.value(f, i) else {
+            return 0;
+        };
+        let part = t.apply(v);
+        if part.is_empty() {
+            return 0;
+        }
+        part.hash(&mut h);
+    }
+    h.finish() | 1
+}
+
+pub use crate::report::dedupe::BlockingEstimate;
+
+/// Pairs a rule may make, per record, before it counts as too common for a default rule:
+/// on average a record meets at most 2 × this many others under it.
+pub const PAIRS_PER_RECORD: u64 = 10;
+
+/// Exact candidate pairs and the largest block of one rule over `records`.
+fn measure(records: &Records, parts: &[(usize, Transform)], mode: LinkMode) -> (u64, u64) {
+    let state = hasher();
+    let mut total: hashbrown::HashMap<u64, u64> = hashbrown::HashMap::new();
+    let mut per_dataset: hashbrown::HashMap<(u64, u16), u64> = hashbrown::HashMap::new();
+    for i in 0..records.len() {
+        let k = key_of(records, parts, &state, i);
+        if k == 0 {
+            continue;
+        }
+        *total.entry(k).or_default() += 1;
+        if mode != LinkMode::LinkAndDedupe {
+            *per_dataset.entry((k, records.dataset[i])).or_default() += 1;
+        }
+    }
+    let largest = total.values().copied().max().unwrap_or(0);
+    let pairs_of = |n: u64| n * n.saturating_sub(1) / 2;
+    let pairs = match mode {
+        LinkMode::LinkAndDedupe => total.values().map(|&n| pairs_of(n)).sum(),
+        // Within one dataset only.
+        LinkMode::Dedupe => per_dataset.values().map(|&n| pairs_of(n)).sum(),
+        // Across datasets only: all pairs of the block minus those within a dataset.
+        LinkMode::Link => {
+            let within: u64 = per_dataset.values().map(|&n| pairs_of(n)).sum();
+            total.values().map(|&n| pairs_of(n)).sum::<u64>() - within
+        }
+    };
+    (pairs, largest)
+}
+
+/// Default blocking for a rule file without `blocking:`, from the data: each compared
+/// field alone where its exact pair count stays within [`PAIRS_PER_RECORD`] per record
+/// and no block exceeds `max_block`; the fields too common alone (a state, a gender)
+/// paired with each other where the pair is selective enough; and if nothing qualifies,
+/// the most selective pair of fields. Returns the rules and every candidate measured.
+pub fn derive(
+    records: &Records,
+    fields: &[String],
+    mode: LinkMode,
+    max_block: usize,
+) -> (Vec<Rule>, Vec<BlockingEstimate>) {
+    let n = records.len() as u64;
+    let budget = (PAIRS_PER_RECORD * n).max(1_000);
+    let singles: Vec<(usize, u64, u64)> = (0..fields.len())
+        .into_par_iter()
+        .map(|f| {
+            let (pairs, largest) = measure(records, &[(f, Transform::Value)], mode);
+            (f, pairs, largest)
+        })
+        .collect();
+    let fits = |pairs: u64, largest: u64| pairs <= budget && largest <= max_block as u64;
+    let why = |pairs: u64, largest: u64| -> String {
+        if largest > max_block as u64 {
+            format!("a block of {largest} records is over max_block {max_block}")
+        } else if pairs > budget {
+            format!("over the budget of {budget} pairs ({PAIRS_PER_RECORD} per record)")
+        } else {
+            format!("within the budget of {budget} pairs")
+        }
+    };
+    let mut rules = Vec::new();
+    let mut estimates = Vec::new();
+    let mut common = Vec::new();
+    for &(f, pairs, largest) in &singles {
+        let chosen = fits(pairs, largest);
+        if chosen {
+            rules.push(Rule {
+                parts: vec![(f, Transform::Value)],
+                text: fields[f].clone(),
+            });
+        } else if largest > 0 {
+            common.push(f);
+        }
+        estimates.push(BlockingEstimate {
+            rule: fields[f].clone(),
+            pairs,
+            largest_block: largest,
+            chosen,
+            reason: if largest == 0 {
+                "no values".into()
+            } else {
+                why(pairs, largest)
+            },
+        });
+    }
+    let combos: Vec<(usize, usize)> = common
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &a)| common[i + 1..].iter().map(move |&b| (a, b)))
+        .collect();
+    let measured: Vec<(usize, usize, u64, u64)> = combos
+        .par_iter()
+        .map(|&(a, b)| {
+            let (pairs, largest) = measure(
+                records,
+                &[(a, Transform::Value), (b, Transform::Value)],
+                mode,
+            );
+            (a, b, pairs, largest)
+        })
+        .collect();
+    let any_single = !rules.is_empty();
+    // Without any selective rule, the most selective pair that keeps blocks in bounds.
+    let fallback = (!any_single)
+        .then(|| {
+            measured
+                .iter()
+                .filter(|m| m.3 <= max_block as u64 && m.3 > 0)
+                .min_by_key(|m| (m.2, m.0, m.1))
+                .map(|m| (m.0, m.1))
+        })
+        .flatten();
+    for &(a, b, pairs, largest) in &measured {
+        let text = format!("{} + {}", fields[a], fields[b]);
+        let chosen = fits(pairs, largest) || fallback == Some((a, b));
+        if chosen {
+            rules.push(Rule {
+                parts: vec![(a, Transform::Value), (b, Transform::Value)],
+                text: text.clone(),
+            });
+        }
+        estimates.push(BlockingEstimate {
+            rule: text,
+            pairs,
+            largest_block: largest,
+            chosen,
+            reason: if fallback == Some((a, b)) && !fits(pairs, largest) {
+                "the most selective pair: no field or pair is within the budget".into()
+            } else {
+                why(pairs, largest)
+            },
+        });
+    }
+    (rules, estimates)
+}
+
 impl Blocks {
     pub fn new(records: &Records, rules: Vec<Rule>, mode: LinkMode, max_block: usize) -> Blocks {
         let state = hasher();
@@ -76,20 +239,7 @@ impl Blocks {
             .par_iter()
             .map(|rule| {
                 (0..records.len())
-                    .map(|i| {
-                        let mut h = state.build_hasher();
-                        for &(f, t) in &rule.parts {
-                            let Some(v) = records.value(f, i) else {
-                                return 0;
-                            };
-                            let part = t.apply(v);
-                            if part.is_empty() {
-                                return 0;
-                            }
-                            part.hash(&mut h);
-                        }
-                        h.finish() | 1
-                    })
+                    .map(|i| key_of(records, &rule.parts, &state, i))
                     .collect()
             })
             .collect();
@@ -241,6 +391,59 @@ impl Blocks {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dedupe::compare::Kind;
+
+    /// 3,000 records: `id` nearly unique, `city` 30 values, `state` 3, `gender` 2; the
+    /// first `skip` fields left out.
+    fn records(skip: usize) -> (Records, Vec<String>) {
+        let fields: Vec<String> = ["id", "city", "state", "gender"][skip..]
+            .iter()
+            .map(|f| f.to_string())
+            .collect();
+        let kinds = [Kind::Identifier, Kind::Text, Kind::Exact, Kind::Exact];
+        let mut r = Records::empty(&kinds[skip..], 0);
+        let ds = r.dataset_index("people").unwrap();
+        for i in 0..3000u32 {
+            let id = format!("{}", i / 2);
+            let city = format!("c{}", i % 30);
+            let state = format!("s{}", i % 3);
+            let gender = if i % 2 == 0 { "f" } else { "m" };
+            let values = [Some(id.as_str()), Some(&city), Some(&state), Some(gender)];
+            r.push_normalised(ds, &i.to_string(), &values[skip..], &[])
+                .unwrap();
+        }
+        (r, fields)
+    }
+
+    #[test]
+    fn derived_blocking_keeps_selective_fields_and_pairs_the_common_ones() {
+        let (r, fields) = records(0);
+        let (rules, est) = derive(&r, &fields, LinkMode::Dedupe, 5000);
+        let pairs = |rule: &str| est.iter().find(|e| e.rule == rule).unwrap().pairs;
+        // Counted by hand: id blocks of 2 -> 1,500 pairs; city 30 blocks of 100 -> 30 x 4,950.
+        assert_eq!(pairs("id"), 1500);
+        assert_eq!(pairs("city"), 30 * 4950);
+        assert_eq!(pairs("state"), 3 * (1000 * 999 / 2));
+        // Budget 30,000: id alone; city, state, gender too common alone. city + state:
+        // i % 30 fixes i % 3, so 30 blocks of 100 again (148,500): too many. state +
+        // gender: 6 blocks of 500 (748,500): too many. city + gender: 30 blocks of 100.
+        let texts: Vec<&str> = rules.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, ["id"]);
+        assert!(est.iter().any(|e| e.rule == "city + state" && !e.chosen));
+        // Without the selective field, the most selective pair is the fallback.
+        let (r3, f3) = records(1);
+        let (rules, est) = derive(&r3, &f3, LinkMode::Dedupe, 5000);
+        let texts: Vec<&str> = rules.iter().map(|r| r.text.as_str()).collect();
+        // city + state and city + gender tie at 148,500 pairs: the first pair wins.
+        assert_eq!(texts, ["city + state"], "{est:?}");
+        // A block over max_block is never chosen, however few the pairs.
+        let (_, est) = derive(&r, &fields, LinkMode::Dedupe, 1);
+        assert!(
+            est.iter().all(|e| !e.chosen || e.largest_block <= 1),
+            "{est:?}"
+        );
+        assert!(est.iter().any(|e| e.rule == "id" && !e.chosen));
+    }
 
     #[test]
     fn transforms() {

@@ -275,12 +275,13 @@ pub(super) async fn link(opts: &DedupeOptions) -> Result<(DedupeReport, Option<E
     } else {
         Golden::Keep
     };
-    let plan = super::settings::plan(
+    let mut plan = super::settings::plan(
         &assigned,
         inputs.len(),
         LinkMode::parse(&st.plan.mode),
         golden,
     )?;
+    plan.adopt_blocking(&st.plan.blocking);
     if !opts.retrain {
         same_settings(
             &st,

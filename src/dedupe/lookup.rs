@@ -23,12 +23,13 @@ pub async fn lookup(opts: &DedupeOptions) -> Result<Lookup> {
     let rules = crate::rules::load(&opts.rules)?;
     let mut inputs = source::expand(&opts.data, &opts.source)?;
     let assigned = crate::rules::assign(&rules, &mut inputs)?;
-    let plan = super::settings::plan(
+    let mut plan = super::settings::plan(
         &assigned,
         inputs.len(),
         LinkMode::parse(&st.plan.mode),
         Golden::Skip,
     )?;
+    plan.adopt_blocking(&st.plan.blocking);
     same_settings(&st, &plan, previous, "look up with the same settings")?;
     let probe = super::settings::read(&inputs, &assigned, &plan, &opts.source).await?;
     // The earlier records in their order, then the looked-up ones (not sorted in, so

@@ -100,6 +100,7 @@ async fn run(
     plan.extras
         .extend(flags.iter().map(|c| format!("flag:{c}")));
     let records = settings::read(inputs, assigned, &plan, opts).await?;
+    plan.derive_blocking(&records);
     let blocks = Blocks::new(&records, plan.rules.clone(), plan.mode, plan.max_block);
     let model = model::train(
         &records,
@@ -310,6 +311,7 @@ async fn build_report(
                 })
                 .collect(),
             blocking: plan.rules.iter().map(|r| r.text.clone()).collect(),
+            derived_blocking: plan.derived_blocking.clone(),
         },
         model: model.summary(),
         summary,

@@ -24,6 +24,54 @@ pub(super) struct Plan {
     /// `by:<column>`), then the columns a headcount asks about (`flag:<column>`).
     pub(super) golden: Vec<golden::Rule>,
     pub(super) extras: Vec<String>,
+    /// No `blocking:` in the rule files: the rules are derived from the data once it is
+    /// read ([`Plan::derive_blocking`]); `rules` is every field alone until then.
+    pub(super) derive: bool,
+    /// How the derived rules were chosen (empty unless `derive`).
+    pub(super) derived_blocking: Vec<block::BlockingEstimate>,
+}
+
+impl Plan {
+    /// Derive the blocking rules from `records` when the rule files give none.
+    pub(super) fn derive_blocking(&mut self, records: &super::records::Records) {
+        if self.derive {
+            let (rules, estimates) =
+                block::derive(records, &self.fields, self.mode, self.max_block);
+            self.rules = rules;
+            self.derived_blocking = estimates;
+        }
+    }
+
+    /// Take the blocking rules a linking state was built with, when the rule files give
+    /// none: derived rules stay those of the first run, so later runs link the same way.
+    pub(super) fn adopt_blocking(&mut self, texts: &[String]) {
+        if !self.derive {
+            return;
+        }
+        let part = |p: &str| -> Option<(usize, block::Transform)> {
+            if let Some(f) = self.fields.iter().position(|x| x == p) {
+                return Some((f, block::Transform::Value));
+            }
+            let (field, t) = p.rsplit_once('.')?;
+            let f = self.fields.iter().position(|x| x == field)?;
+            Some((f, block::Transform::parse(t)?))
+        };
+        let rules: Option<Vec<Rule>> = texts
+            .iter()
+            .map(|text| {
+                Some(Rule {
+                    parts: text.split(" + ").map(part).collect::<Option<Vec<_>>>()?,
+                    text: text.clone(),
+                })
+            })
+            .collect();
+        // Rules that no longer parse (fields renamed) stay as they are: the settings
+        // comparison then names the difference.
+        if let Some(rules) = rules {
+            self.rules = rules;
+            self.derive = false;
+        }
+    }
 }
 fn diag(origin: &Origin, message: String) -> RuleDiagnostic {
     RuleDiagnostic {
@@ -140,6 +188,7 @@ pub(super) fn plan(
                 .collect::<Vec<_>>()
         })
     });
+    let derive = blocking.is_none();
     let rules: Vec<Rule> = match blocking {
         Some(b) => b
             .iter()
@@ -198,6 +247,8 @@ pub(super) fn plan(
         threshold,
         mode,
         max_block,
+        derive,
+        derived_blocking: Vec::new(),
     })
 }
 

@@ -99,6 +99,23 @@ pub struct Settings {
     pub max_block: usize,
     pub fields: Vec<FieldSetting>,
     pub blocking: Vec<String>,
+    /// When the rule files give no `blocking:`, how the rules above were derived from
+    /// the data: every candidate with its exact pair count; empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub derived_blocking: Vec<BlockingEstimate>,
+}
+
+/// A candidate blocking rule measured on the data (`derived_blocking`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BlockingEstimate {
+    pub rule: String,
+    /// Candidate pairs the rule alone would make (for `link`, across datasets only).
+    pub pairs: u64,
+    /// Records in its largest block.
+    pub largest_block: u64,
+    pub chosen: bool,
+    /// Why it was chosen or left out, in words.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -223,6 +240,19 @@ pub fn render_table(r: &DedupeReport) -> String {
         s.matched_pairs,
         r.settings.threshold
     ));
+    if !r.settings.derived_blocking.is_empty() {
+        out.push_str("blocking derived from the data (no `blocking:` in the rule file):\n");
+        for b in &r.settings.derived_blocking {
+            out.push_str(&format!(
+                "  {} {}: {} pairs, largest block {} ({})\n",
+                if b.chosen { "+" } else { "-" },
+                b.rule,
+                b.pairs,
+                b.largest_block,
+                b.reason
+            ));
+        }
+    }
     let mut t = Builder::default();
     t.push_record(["dataset", "records", "in clusters with duplicates"]);
     for d in &r.datasets {

@@ -55,6 +55,71 @@ fn dedupe(t: &CliTest, args: &[&str]) -> crate::Run {
     r
 }
 
+/// Issue 24: a plain compare list, as a new user writes it (no `blocking:`), gets its
+/// blocking from the data: the fields common enough to make millions of pairs alone
+/// (`state`, 8 values) are left out or paired, every chosen rule keeps its blocks under
+/// `max_block`, and the result matches the tuned file's accuracy with at most 1.5x its
+/// candidate pairs. The truth is the Febrl record ids.
+#[test]
+fn issue_24_a_plain_compare_list_gets_blocking_from_the_data() {
+    let t = CliTest::new();
+    let tuned = std::fs::read_to_string(t.path("fixtures/febrl/febrl3.yaml")).unwrap();
+    let start = tuned.find("    blocking:").unwrap();
+    let end = tuned.find("    threshold:").unwrap();
+    let plain = format!("{}{}", &tuned[..start], &tuned[end..]);
+    assert!(!plain.contains("blocking"));
+    t.write("plain.yaml", &plain);
+    let summary = |rules: &str, clusters: &str| -> serde_json::Value {
+        let r = dedupe(
+            &t,
+            &[
+                "fixtures/febrl/febrl3.csv",
+                "--rules",
+                rules,
+                "--clusters",
+                clusters,
+                "--format",
+                "json",
+            ],
+        );
+        serde_json::from_str(&r.stdout).unwrap()
+    };
+    let tuned = summary("fixtures/febrl/febrl3.yaml", "tuned.csv");
+    let plain = summary("plain.yaml", "plain.csv");
+    assert!(tuned["settings"].get("derived_blocking").is_none());
+    let derived = plain["settings"]["derived_blocking"].as_array().unwrap();
+    let chosen: Vec<&str> = derived
+        .iter()
+        .filter(|b| b["chosen"] == true)
+        .map(|b| b["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        plain["settings"]["blocking"].as_array().unwrap().len(),
+        chosen.len()
+    );
+    assert!(!chosen.contains(&"state"), "{chosen:?}");
+    let state = derived.iter().find(|b| b["rule"] == "state").unwrap();
+    assert!(state["pairs"].as_u64().unwrap() > 1_000_000, "{state}");
+    for b in derived.iter().filter(|b| b["chosen"] == true) {
+        assert!(b["largest_block"].as_u64().unwrap() <= 5000, "{b}");
+    }
+    assert!(plain["oversized_blocks"].as_array().unwrap().is_empty());
+    let pairs = |v: &serde_json::Value| v["summary"]["candidate_pairs"].as_u64().unwrap() as f64;
+    assert!(
+        pairs(&plain) <= 1.5 * pairs(&tuned),
+        "{} vs {}",
+        pairs(&plain),
+        pairs(&tuned)
+    );
+    let f1 = |file: &str| accuracy(&clusters(&t, file), febrl_entity, false).f1;
+    assert!(
+        f1("plain.csv") >= f1("tuned.csv"),
+        "{} < {}",
+        f1("plain.csv"),
+        f1("tuned.csv")
+    );
+}
+
 #[test]
 fn febrl3_pairwise_f1_at_least_0_999() {
     let t = CliTest::new();

@@ -12,7 +12,8 @@
 # Each round runs, for CSV then Parquet, every tool once (the tool order rotates each
 # round): soda (15 checks, file loaded into a DuckDB table as soda-duckdb does itself),
 # soda-view (same, over a view: one streaming read), steward-15 (the same 15 checks),
-# steward-29 (the full bench rule file), duckdb-load (CREATE TABLE AS SELECT * plus a
+# steward-29 (the full bench rule file), duckdb (the 15 checks as one DuckDB aggregate
+# query over the file, streamed: what a user could run instead), duckdb-load (CREATE TABLE AS SELECT * plus a
 # count: the decode Soda's load does, with Python and DuckDB start-up). Wall time and peak
 # RSS come from GNU time (%e %M), so process start-up and imports are included. The CPU
 # time other processes used during each run is recorded too ("others' CPU"): this host is
@@ -64,13 +65,14 @@ bad = [c["id"] + "=" + str(c["failed"]) for c in checks if c["status"] != "pass"
 print(f"steward-29: {len(checks)} checks, not passing: {bad}")' "$OUT/steward29-$fmt.json"
 done
 
-tools=(soda soda-view steward-15 steward-29 duckdb-load)
+tools=(soda soda-view steward-15 steward-29 duckdb duckdb-load)
 command_for() { # tool file -> cmd=(...)
   case "$1" in
     soda)        cmd=("$py" "$here/soda_scan.py" "$2") ;;
     soda-view)   cmd=("$py" "$here/soda_scan.py" "$2" --load view) ;;
     steward-15)  cmd=("$STEWARD" --no-audit scan "$2" --rules "$here/steward-15.yaml" --format json --output "$OUT/last.json") ;;
     steward-29)  cmd=("$STEWARD" --no-audit scan "$2" --rules "$DATA/bench-rules.yaml" --format json --output "$OUT/last.json") ;;
+    duckdb)      cmd=("$py" "$here/duckdb_checks.py" "$2") ;;
     duckdb-load) cmd=("$py" "$here/duckdb_load.py" "$2") ;;
   esac
 }

@@ -13,7 +13,7 @@ import sys
 
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 ok_exit = {"steward-15": {"0", "1"}, "steward-29": {"0", "1"}}
-order = ["soda", "soda-view", "steward-15", "steward-29", "duckdb-load"]
+order = ["soda", "soda-view", "steward-15", "steward-29", "duckdb", "duckdb-load"]
 
 
 def table(title, keep):

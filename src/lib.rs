@@ -13,6 +13,7 @@ pub mod error;
 #[doc(hidden)]
 pub mod fuzz_targets;
 pub mod interrupt;
+pub mod notify;
 pub mod report;
 pub mod udf;
 

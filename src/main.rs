@@ -129,6 +129,20 @@ steward risk fixtures/risk/patients.csv --quasi 性别,出生日期,邮编 --sen
 steward risk members.csv --individual member_id --k 11 --max-risk 0.09 --format markdown"
     )]
     Risk(cmd::risk::Args),
+    /// Runs kept by --history: trends, drift, anomalies, failing-row diffs, compaction
+    #[command(
+        long_about = "The runs kept by `steward scan --history DIR` (and `report --history`): per \
+dataset the scores of each run, the pass rate of each check, the last run's drift against \
+the one before and its anomaly verdicts. `--diff A B` compares the failing rows of two runs \
+by their masked keys: new failures, fixed rows, rows still failing. `--retain` compacts the \
+store first. HTML draws the trends as inline SVG charts. The store's layout: \
+docs/history.md.\n\n\
+Examples:\n  \
+steward history .steward/history\n  \
+steward history .steward/history --dataset customers --diff latest~1 latest\n  \
+steward history .steward/history --retain 90d --format html --output history.html"
+    )]
+    History(cmd::history::Args),
     #[command(subcommand)]
     Audit(cmd::audit::Command),
     /// Validate rule files, or list the built-in checks, formats and SQL functions
@@ -203,6 +217,7 @@ fn run() -> ExitCode {
             audit(&mut event, "report", &argv),
         ),
         Command::Risk(args) => cmd::risk::run(args, &ctx, audit(&mut event, "risk", &argv)),
+        Command::History(args) => cmd::history::run(args),
         Command::Audit(command) => cmd::audit::run(command),
         Command::Dedupe(args) => cmd::dedupe::run(args, &ctx, audit(&mut event, "dedupe", &argv)),
         Command::Rules(command) => cmd::rules::run(command),

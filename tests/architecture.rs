@@ -46,6 +46,8 @@ const LAYERS: &[&[&str]] = &[
     &["scan"],
     // Pipelines that classify with the scan, then transform and write data (`mask`).
     &["pipeline"],
+    // Posting a run's summary to a webhook (`--notify`); reads the report model only.
+    &["notify"],
     &["audit"],
     &["compliance"],
     // What lists or drives everything: the registry, fuzz entry points.

@@ -18,10 +18,17 @@ impl Event {
     /// An entry for `command` run with `args`; URL arguments are kept redacted (a
     /// `postgres://user:password@...` never reaches the log).
     pub fn new(command: &str, args: Vec<String>) -> Self {
+        // A webhook's token sits in its path or query: only the host is kept.
+        let mut after_notify = false;
         let args = args
             .into_iter()
             .map(|a| {
-                if a.contains("://") {
+                let notify_url = std::mem::replace(&mut after_notify, a == "--notify");
+                if notify_url {
+                    crate::notify::shown(&a)
+                } else if let Some(url) = a.strip_prefix("--notify=") {
+                    format!("--notify={}", crate::notify::shown(url))
+                } else if a.contains("://") {
                     crate::source::remote::redact(&a)
                 } else {
                     a

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod classify;
 pub mod cluster;
 pub mod dedupe;
+pub mod history;
 pub mod mask;
 pub mod report;
 pub mod risk;
@@ -80,6 +81,27 @@ impl SourceArgs {
             format: self.input_format,
             distributed: false,
         }
+    }
+}
+
+/// `--notify URL`: post the run's summary when it is worth it. Whatever happens is a
+/// line on stderr, never a change of the exit code.
+pub fn notify(
+    ctx: &Context,
+    url: &str,
+    flavor: steward::notify::Flavor,
+    report: &steward::report::Report,
+    command: &str,
+    extra_reasons: &[String],
+) {
+    let sent = ctx.block_on(async {
+        Ok(steward::notify::notify(url, flavor, report, command, extra_reasons).await)
+    });
+    match sent {
+        Ok(Ok(true)) => eprintln!("notified {}", steward::notify::shown(url)),
+        Ok(Ok(false)) => {}
+        Ok(Err(why)) => eprintln!("warning: --notify: {why}"),
+        Err(e) => eprintln!("warning: --notify: {e}"),
     }
 }
 

@@ -36,6 +36,14 @@ pub struct Args {
     /// Keep each run's scores as Parquet in DIR; show the trend and apply gate.max_drop
     #[arg(long, value_name = "DIR")]
     pub history: Option<PathBuf>,
+    /// Post a summary to this webhook when the gate fails or an anomaly fires (WeCom,
+    /// DingTalk, Feishu and Slack shapes by host, else JSON); never changes the exit code
+    /// (needs the `notify` feature)
+    #[arg(long, value_name = "URL")]
+    pub notify: Option<String>,
+    /// Payload shape for --notify
+    #[arg(long, value_enum, default_value = "auto", value_name = "SHAPE")]
+    pub notify_format: steward::notify::Flavor,
     /// Run the scan on a Ballista cluster: df://host:port, or standalone[:N] for a
     /// scheduler and N executors in this process (needs the `ballista` feature)
     // Parsed by `cluster()`, not by clap, which would echo a bad value.
@@ -63,6 +71,10 @@ pub fn run(
             progress: std::io::stderr().is_terminal(),
             memory_limit: ctx.memory_limit,
             cluster: super::cluster(args.cluster.as_deref())?,
+            observe: args
+                .history
+                .as_ref()
+                .map(|_| steward::audit::history::DEFAULT_KEYS),
             ..Default::default()
         },
         regimes: args.regime,
@@ -78,6 +90,19 @@ pub fn run(
         None => print_stdout(&text)?,
     }
     eprintln!("{}", verdict_line(&run.compliance));
+    if let Some(url) = &args.notify {
+        let failing = run
+            .compliance
+            .findings
+            .iter()
+            .filter(|f| f.status == ObligationStatus::Fail)
+            .count();
+        let extra: Vec<String> = (failing > 0)
+            .then(|| format!("compliance: {failing} obligation(s) fail"))
+            .into_iter()
+            .collect();
+        super::notify(ctx, url, args.notify_format, &run.scan, "report", &extra);
+    }
     Ok(if run.compliance.verdict == ObligationStatus::Fail {
         Outcome::GateFailed
     } else {

@@ -43,6 +43,19 @@ pub struct Args {
     /// Keep each run's scores as Parquet in DIR and apply gate.max_drop against the last run
     #[arg(long, value_name = "DIR")]
     pub history: Option<PathBuf>,
+    /// With --history: masked keys of failing rows kept per check and run, for
+    /// `steward history --diff`; 0 keeps none
+    #[arg(long, value_name = "N", default_value_t = steward::audit::history::DEFAULT_KEYS as u32,
+          value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    pub history_keys: u32,
+    /// Post a summary to this webhook when the gate fails or an anomaly fires (WeCom,
+    /// DingTalk, Feishu and Slack shapes by host, else JSON); never changes the exit code
+    /// (needs the `notify` feature)
+    #[arg(long, value_name = "URL")]
+    pub notify: Option<String>,
+    /// Payload shape for --notify
+    #[arg(long, value_enum, default_value = "auto", value_name = "SHAPE")]
+    pub notify_format: steward::notify::Flavor,
     /// Run the scan on a Ballista cluster: df://host:port, or standalone[:N] for a
     /// scheduler and N executors in this process (needs the `ballista` feature)
     // Parsed by `cluster()`, not by clap, which would echo a bad value.
@@ -63,23 +76,27 @@ pub fn run(args: Args, ctx: &Context, event: &mut Event) -> steward::Result<Outc
         profile: true,
         memory_limit: ctx.memory_limit,
         cluster: super::cluster(args.cluster.as_deref())?,
-        // The history store does not keep failing keys and means yet.
-        observe: None,
+        // Only the history keeps failing keys and means.
+        observe: args
+            .history
+            .as_ref()
+            .and_then(|_| (args.history_keys > 0).then_some(args.history_keys as usize)),
     };
     let mut report = ctx.block_on(steward::scan::scan(&opts))?;
-    // Say so rather than watch nothing in silence: anomalies are validated, not yet run.
-    let declared: usize = steward::rules::load(&opts.rules)?
-        .datasets
-        .iter()
-        .map(|d| d.anomalies.len())
-        .sum();
-    if declared > 0 {
-        eprintln!(
-            "note: {declared} anomaly declaration(s) validated but not evaluated: this version does not compare runs yet (docs/rules.md#anomalies)"
-        );
-    }
-    if let Some(dir) = &args.history {
-        steward::audit::history::record_for(dir, &mut report, &opts.rules)?;
+    let rules = steward::rules::load(&opts.rules)?;
+    match &args.history {
+        Some(dir) => {
+            steward::audit::history::record(dir, &mut report, &rules)?;
+        }
+        None => {
+            // Say so rather than watch nothing in silence: anomalies need a history.
+            let declared: usize = rules.datasets.iter().map(|d| d.anomalies.len()).sum();
+            if declared > 0 {
+                eprintln!(
+                    "note: {declared} anomaly declaration(s) not evaluated: they compare runs kept with --history DIR (docs/rules.md#anomalies)"
+                );
+            }
+        }
     }
     event.with_report(&report);
     let text = steward::report::render_in(&report, args.format, args.lang);
@@ -90,6 +107,9 @@ pub fn run(args: Args, ctx: &Context, event: &mut Event) -> steward::Result<Outc
     if args.output.is_some() || args.format != Format::Table {
         // Keep the verdict visible when the report goes to a file or a machine format.
         eprintln!("{}", steward::report::verdict_line(&report));
+    }
+    if let Some(url) = &args.notify {
+        super::notify(ctx, url, args.notify_format, &report, "scan", &[]);
     }
     Ok(if report.gate.passed {
         Outcome::Passed

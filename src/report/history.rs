@@ -176,3 +176,198 @@ pub struct FailingKeys {
     /// More rows failed than `keys` holds.
     pub truncated: bool,
 }
+
+impl Anomaly {
+    /// `WARN  people.anomaly.row_count.relative: 50 against 100 ...`
+    pub fn line(&self) -> String {
+        format!(
+            "{:<11} {}: {}",
+            self.status.as_str().to_uppercase(),
+            self.id,
+            self.note
+        )
+    }
+}
+
+fn percent(c: &Change) -> String {
+    c.relative
+        .map(|r| format!(" ({:+.1} %)", r * 100.0))
+        .unwrap_or_default()
+}
+
+fn rate(v: Option<f64>) -> String {
+    v.map(|v| format!("{:.2} %", v * 100.0))
+        .unwrap_or_else(|| "–".into())
+}
+
+impl Drift {
+    /// The drift as short lines for people, the largest changes first: rows, columns
+    /// added, removed and retyped, then per column and per check.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = vec![format!(
+            "rows {} -> {}{}",
+            self.rows.previous,
+            self.rows.current,
+            percent(&self.rows)
+        )];
+        if !self.columns_added.is_empty() {
+            out.push(format!("columns added: {}", self.columns_added.join(", ")));
+        }
+        if !self.columns_removed.is_empty() {
+            out.push(format!(
+                "columns removed: {}",
+                self.columns_removed.join(", ")
+            ));
+        }
+        for r in &self.columns_retyped {
+            out.push(format!(
+                "column {} retyped: {} -> {}",
+                r.column, r.previous, r.current
+            ));
+        }
+        for c in &self.columns {
+            let mut parts = Vec::new();
+            if let Some(n) = &c.null_rate {
+                parts.push(format!(
+                    "null rate {} -> {}",
+                    rate(Some(n.previous)),
+                    rate(Some(n.current))
+                ));
+            }
+            if let Some(d) = &c.distinct {
+                parts.push(format!(
+                    "distinct {} -> {}{}",
+                    d.previous,
+                    d.current,
+                    percent(d)
+                ));
+            }
+            let text = |t: &Option<String>| t.clone().unwrap_or_else(|| "–".into());
+            if let Some(m) = &c.min {
+                parts.push(format!("min {} -> {}", text(&m.previous), text(&m.current)));
+            }
+            if let Some(m) = &c.max {
+                parts.push(format!("max {} -> {}", text(&m.previous), text(&m.current)));
+            }
+            if let Some(m) = &c.mean {
+                parts.push(format!(
+                    "mean {:.4} -> {:.4}{}",
+                    m.previous,
+                    m.current,
+                    percent(m)
+                ));
+            }
+            out.push(format!("column {}: {}", c.name, parts.join(", ")));
+        }
+        for c in &self.checks {
+            out.push(format!(
+                "check {}: pass rate {} -> {}",
+                c.id,
+                rate(c.previous),
+                rate(c.current)
+            ));
+        }
+        out
+    }
+}
+
+// ---- `steward history` -----------------------------------------------------------
+
+/// What `steward history` shows: per dataset its runs, the trend of each check, the
+/// last run's drift and anomalies; optionally the diff of two runs. Built by
+/// `audit::history::view` from the store; renderers only print it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryView {
+    pub schema_version: u32,
+    /// Runs in the store (all datasets).
+    pub runs_total: u64,
+    /// What `--retain` did, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compaction: Option<Compaction>,
+    pub datasets: Vec<DatasetHistory>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<RunDiff>,
+}
+
+/// What a compaction (`--retain`) did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Compaction {
+    pub retain: String,
+    pub runs_before: u64,
+    pub runs_kept: u64,
+    pub files_before: u64,
+    pub files_after: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DatasetHistory {
+    pub name: String,
+    /// Runs of this dataset in the store; `runs` holds the last of them.
+    pub runs_total: u64,
+    pub runs: Vec<RunPoint>,
+    /// Per check, its pass rate and failed rows in each of `runs` (null: not run then).
+    pub checks: Vec<CheckTrend>,
+    /// The last run against the one before it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drift: Option<Drift>,
+    /// The last run's anomaly verdicts.
+    pub anomalies: Vec<Anomaly>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunPoint {
+    /// 1 = the oldest run in the store.
+    pub number: u64,
+    pub run_id: String,
+    pub started_at: String,
+    pub as_of: String,
+    pub rows: u64,
+    pub scores: super::Scores,
+    pub gate_passed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckTrend {
+    pub id: String,
+    pub dimension: String,
+    pub pass_rate: Vec<Option<f64>>,
+    pub failed: Vec<Option<u64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunRef {
+    pub number: u64,
+    pub run_id: String,
+    pub started_at: String,
+    pub as_of: String,
+}
+
+/// Failing rows of two runs compared by their masked keys.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunDiff {
+    pub from: RunRef,
+    pub to: RunRef,
+    pub datasets: Vec<DatasetDiff>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DatasetDiff {
+    pub name: String,
+    pub checks: Vec<CheckDiff>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckDiff {
+    pub id: String,
+    /// Failed rows in each run; null where the check did not run.
+    pub failed_from: Option<u64>,
+    pub failed_to: Option<u64>,
+    /// Failing in `to`, not in `from`.
+    pub new_failures: Vec<String>,
+    /// Failing in `from`, not in `to`.
+    pub fixed: Vec<String>,
+    pub still_failing: Vec<String>,
+    /// A run kept only some of its failing keys (`--history-keys`), or none (a check
+    /// without a key): the lists are incomplete.
+    pub partial: bool,
+}

@@ -118,6 +118,29 @@ pub(super) fn render(report: &Report, l: Lang) -> String {
             }
         }
     }
+    // With --history: what changed since the previous run, and the anomaly verdicts.
+    for d in &report.datasets {
+        if d.drift.is_none() && d.anomalies.is_empty() {
+            continue;
+        }
+        out.push_str(&l.pick(
+            format!("\n### {}: since the previous run\n\n", escape(&d.name)),
+            format!("\n### {}：与上次运行相比\n\n", escape(&d.name)),
+        ));
+        if let Some(drift) = &d.drift {
+            for line in drift.lines() {
+                out.push_str(&format!("- {}\n", escape(&line)));
+            }
+        }
+        for a in &d.anomalies {
+            out.push_str(&format!(
+                "- **{}** {}: {}\n",
+                a.status.as_str(),
+                escape(&a.id),
+                escape(&a.note)
+            ));
+        }
+    }
     let total: usize = report.datasets.iter().map(|d| d.checks.len()).sum();
     out.push_str(&l.pick(
         format!("\n<details><summary>All {total} checks</summary>\n\n{header}"),

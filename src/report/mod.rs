@@ -8,6 +8,7 @@ pub mod classification;
 pub mod compliance;
 pub mod dedupe;
 pub mod history;
+pub mod history_render;
 mod junit;
 mod markdown;
 pub mod masking;

@@ -66,6 +66,18 @@ pub(super) fn render(report: &Report) -> String {
             let samples: Vec<String> = c.samples.iter().map(sample_text).collect();
             out.push_str(&format!("  {}: {}\n", c.id, samples.join(", ")));
         }
+        if let Some(drift) = &d.drift {
+            out.push_str(&format!("drift since {}:\n", drift.previous_started_at));
+            for line in drift.lines() {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+        if !d.anomalies.is_empty() {
+            out.push_str("anomalies:\n");
+            for a in &d.anomalies {
+                out.push_str(&format!("  {}\n", a.line()));
+            }
+        }
     }
     if !report.gate.reasons.is_empty() {
         out.push_str("\ngate:\n");

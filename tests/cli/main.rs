@@ -22,10 +22,12 @@ mod contract;
 mod dedupe;
 mod extracts;
 mod golden;
+mod history;
 mod hostile;
 mod limits;
 mod linking;
 mod mask;
+mod notify;
 mod personal;
 mod phone;
 #[cfg(feature = "postgres")]

@@ -6,7 +6,7 @@
 //! Everything is sorted when built (`compliance::evaluate`), so the same input gives
 //! the same bytes apart from the run's time and duration.
 
-mod escape;
+pub(crate) mod escape;
 mod html;
 pub mod i18n;
 mod markdown;

@@ -65,6 +65,38 @@ struct Verdict {
 }
 
 /// Relative change from `p` to `c`, and whether it is beyond `max`.
+/// A relative change as the notes show it: signed per cent, or "from zero".
+fn change_text(deviation: Option<f64>) -> String {
+    deviation
+        .map(|d| format!("{:+.1} %", d * 100.0))
+        .unwrap_or_else(|| "from zero".into())
+}
+
+/// The verdict of a relative-change method (previous run or a day window): the band is
+/// ±`max_change` of the reference value `p`.
+fn within_band(
+    p: f64,
+    max_change: f64,
+    deviation: Option<f64>,
+    outside: bool,
+    runs: usize,
+    short: bool,
+    note: String,
+) -> Verdict {
+    let band = max_change * p.abs();
+    Verdict {
+        expected: Some(p),
+        lower: Some(p - band),
+        upper: Some(p + band),
+        deviation,
+        threshold: Some(max_change),
+        outside,
+        runs,
+        short,
+        note,
+    }
+}
+
 fn relative(p: f64, c: f64, max: f64) -> (Option<f64>, bool) {
     if p == 0.0 {
         (if c == 0.0 { Some(0.0) } else { None }, c != 0.0)
@@ -153,27 +185,23 @@ fn judge(
                 return Err("no previous run recorded this metric yet".into());
             };
             let (deviation, outside) = relative(*p, c, *max_change);
-            let band = max_change * p.abs();
-            Ok(Verdict {
-                expected: Some(*p),
-                lower: Some(p - band),
-                upper: Some(p + band),
+            let note = format!(
+                "{} against {} in the previous run ({}): {}, allowed ±{:.1} %",
+                show(c),
+                show(*p),
+                run.started_at,
+                change_text(deviation),
+                max_change * 100.0
+            );
+            Ok(within_band(
+                *p,
+                *max_change,
                 deviation,
-                threshold: Some(*max_change),
                 outside,
-                runs: series.len(),
-                short: false,
-                note: format!(
-                    "{} against {} in the previous run ({}): {}, allowed ±{:.1} %",
-                    show(c),
-                    show(*p),
-                    run.started_at,
-                    deviation
-                        .map(|d| format!("{:+.1} %", d * 100.0))
-                        .unwrap_or_else(|| "from zero".into()),
-                    max_change * 100.0
-                ),
-            })
+                series.len(),
+                false,
+                note,
+            ))
         }
         Method::ZScore { runs, max_z } => {
             let last: Vec<f64> = series.iter().rev().take(*runs).map(|(_, v)| *v).collect();
@@ -244,11 +272,7 @@ fn judge(
                     None => missing.push(format!("{d}d")),
                     Some((_, p)) => {
                         let (dev, outside) = relative(*p, c, *max_change);
-                        seen.push(format!(
-                            "{d}d {}",
-                            dev.map(|v| format!("{:+.1} %", v * 100.0))
-                                .unwrap_or_else(|| "from zero".into())
-                        ));
+                        seen.push(format!("{d}d {}", change_text(dev)));
                         let size = dev.map(f64::abs).unwrap_or(f64::INFINITY);
                         if best.is_none_or(|(_, _, b, _)| {
                             size > b.map(f64::abs).unwrap_or(f64::INFINITY)
@@ -267,29 +291,28 @@ fn judge(
                         .join(", ")
                 ));
             };
-            let band = max_change * p.abs();
-            Ok(Verdict {
-                expected: Some(p),
-                lower: Some(p - band),
-                upper: Some(p + band),
+            let note = format!(
+                "{} against {} as of {d} day(s) before: {}, allowed ±{:.1} %{}",
+                show(c),
+                show(p),
+                seen.join(", "),
+                max_change * 100.0,
+                if missing.is_empty() {
+                    String::new()
+                } else {
+                    format!("; no run yet for {}", missing.join(", "))
+                }
+            );
+            let short = !missing.is_empty();
+            Ok(within_band(
+                p,
+                *max_change,
                 deviation,
-                threshold: Some(*max_change),
                 outside,
-                runs: series.len(),
-                short: !missing.is_empty(),
-                note: format!(
-                    "{} against {} as of {d} day(s) before: {}, allowed ±{:.1} %{}",
-                    show(c),
-                    show(p),
-                    seen.join(", "),
-                    max_change * 100.0,
-                    if missing.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; no run yet for {}", missing.join(", "))
-                    }
-                ),
-            })
+                series.len(),
+                short,
+                note,
+            ))
         }
     }
 }

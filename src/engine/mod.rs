@@ -8,6 +8,7 @@
 //! Imports only [`crate::udf`], the pure validators and span finder they share
 //! ([`crate::validate`], [`crate::classify::spans`]), [`crate::error`] and DataFusion.
 
+pub(crate) mod count_empty;
 pub(crate) mod count_true;
 pub(crate) mod distinct_sample;
 pub(crate) mod duplicates;
@@ -79,6 +80,7 @@ pub fn register_functions(ctx: &SessionContext, key_spill: Option<usize>) {
     crate::udf::register_all(ctx);
     ctx.register_udaf(sample::udaf());
     ctx.register_udaf(count_true::udaf());
+    ctx.register_udaf(count_empty::udaf());
     ctx.register_udaf(embedded::udaf());
     ctx.register_udaf(duplicates::udaf(key_spill));
     ctx.register_udaf(distinct_sample::udaf());

@@ -12,7 +12,7 @@ use super::row::Row;
 use super::{ScanOptions, sql_options};
 use crate::classify::category::KeyShape;
 use crate::engine::{
-    count_true, distinct_sample, duplicates, embedded, float_bits, minors, sample,
+    count_empty, count_true, distinct_sample, duplicates, embedded, float_bits, minors, sample,
 };
 use crate::mask::partial::mask_as;
 use crate::report::history::{FailingKeys, Observed};
@@ -172,8 +172,8 @@ pub(super) async fn scan_dataset(
         } else if is_text(t) {
             [
                 format!(
-                    "{}({} = '')",
-                    count_true::NAME,
+                    "{}({})",
+                    count_empty::NAME,
                     ident(&compile::trimmed_alias(i))
                 ),
                 format!("approx_distinct({c})"),

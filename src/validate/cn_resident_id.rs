@@ -23,7 +23,7 @@ pub fn check_char(first17: &[u8]) -> char {
 
 /// Birth date and gender digit of a valid ID, or `None`.
 fn parse(s: &str) -> Option<(NaiveDate, u8)> {
-    let s = s.trim().as_bytes();
+    let s = super::text::trim(s).as_bytes();
     let (year, month_day, gender_digit) = match s.len() {
         18 => {
             if !s[..17].iter().all(u8::is_ascii_digit) {

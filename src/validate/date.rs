@@ -15,7 +15,7 @@ use super::text::half_width;
 
 /// The calendar date `value` writes, or `None`.
 pub fn calendar_date(value: &str) -> Option<NaiveDate> {
-    let v = value.trim();
+    let v = super::text::trim(value);
     let v = v
         .strip_suffix(" 00:00:00")
         .or_else(|| v.strip_suffix("T00:00:00"))

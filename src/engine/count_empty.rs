@@ -4,65 +4,26 @@
 //! same count as `steward_count_true(t = '')`, read off the array's offsets (or string
 //! views) without building a boolean column per text column. Null is not empty.
 
-use std::sync::Arc;
+use datafusion::arrow::array::{Array, AsArray, OffsetSizeTrait};
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::{Result, exec_err};
+use datafusion::logical_expr::{AggregateUDF, Signature, Volatility};
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, OffsetSizeTrait};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, UInt64Type};
-use datafusion::common::{Result, ScalarValue, exec_err};
-use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
-use datafusion::logical_expr::{
-    Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility,
-};
+use super::counter;
 
 pub(crate) const NAME: &str = "steward_count_empty";
 
 pub(crate) fn udaf() -> AggregateUDF {
-    AggregateUDF::from(CountEmpty {
-        signature: Signature::uniform(
+    counter::udaf(
+        NAME,
+        Signature::uniform(
             1,
             vec![DataType::Utf8, DataType::LargeUtf8, DataType::Utf8View],
             Volatility::Immutable,
         ),
-    })
+        empty_rows,
+    )
 }
-
-#[derive(Debug, PartialEq, Eq, Hash)]
-struct CountEmpty {
-    signature: Signature,
-}
-
-impl AggregateUDFImpl for CountEmpty {
-    fn name(&self) -> &str {
-        NAME
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::UInt64)
-    }
-
-    fn accumulator(&self, _args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        Ok(Box::new(CountEmptyAccumulator(0)))
-    }
-
-    fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
-        Ok(vec![Arc::new(Field::new(
-            format!("{}[count]", args.name),
-            DataType::UInt64,
-            false,
-        ))])
-    }
-
-    fn default_value(&self, _data_type: &DataType) -> Result<ScalarValue> {
-        Ok(ScalarValue::UInt64(Some(0)))
-    }
-}
-
-#[derive(Debug)]
-struct CountEmptyAccumulator(u64);
 
 /// Empty, non-null values of an offset-based string array.
 fn empty_in<O: OffsetSizeTrait>(a: &dyn Array) -> usize {
@@ -75,53 +36,30 @@ fn empty_in<O: OffsetSizeTrait>(a: &dyn Array) -> usize {
     }
 }
 
-impl Accumulator for CountEmptyAccumulator {
-    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        let a = values[0].as_ref();
-        let n = match a.data_type() {
-            DataType::Utf8 => empty_in::<i32>(a),
-            DataType::LargeUtf8 => empty_in::<i64>(a),
-            DataType::Utf8View => {
-                let v = a.as_string_view();
-                // The low 32 bits of a view are the value's length.
-                let empty = |i: usize| v.views()[i] as u32 == 0;
-                match v.nulls() {
-                    None => (0..v.len()).filter(|&i| empty(i)).count(),
-                    Some(n) => (0..v.len()).filter(|&i| n.is_valid(i) && empty(i)).count(),
-                }
+fn empty_rows(a: &dyn Array) -> Result<usize> {
+    Ok(match a.data_type() {
+        DataType::Utf8 => empty_in::<i32>(a),
+        DataType::LargeUtf8 => empty_in::<i64>(a),
+        DataType::Utf8View => {
+            let v = a.as_string_view();
+            // The low 32 bits of a view are the value's length.
+            let empty = |i: usize| v.views()[i] as u32 == 0;
+            match v.nulls() {
+                None => (0..v.len()).filter(|&i| empty(i)).count(),
+                Some(n) => (0..v.len()).filter(|&i| n.is_valid(i) && empty(i)).count(),
             }
-            t => return exec_err!("{NAME} expects text, got {t}"),
-        };
-        self.0 += n as u64;
-        Ok(())
-    }
-
-    fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
-        self.0 += states[0]
-            .as_primitive::<UInt64Type>()
-            .iter()
-            .flatten()
-            .sum::<u64>();
-        Ok(())
-    }
-
-    fn state(&mut self) -> Result<Vec<ScalarValue>> {
-        Ok(vec![ScalarValue::UInt64(Some(self.0))])
-    }
-
-    fn evaluate(&mut self) -> Result<ScalarValue> {
-        Ok(ScalarValue::UInt64(Some(self.0)))
-    }
-
-    fn size(&self) -> usize {
-        size_of_val(self)
-    }
+        }
+        t => return exec_err!("{NAME} expects text, got {t}"),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use datafusion::arrow::array::{LargeStringArray, StringArray, StringViewArray};
+    use datafusion::arrow::array::{ArrayRef, LargeStringArray, StringArray, StringViewArray};
+    use datafusion::common::ScalarValue;
+    use datafusion::logical_expr::Accumulator;
+    use std::sync::Arc;
 
     /// Against the definition: non-null values equal to "".
     #[test]
@@ -146,9 +84,9 @@ mod tests {
         ];
         for (i, a) in arrays.into_iter().enumerate() {
             let want = if i == 3 { 1 } else { expected };
-            let mut acc = CountEmptyAccumulator(0);
+            let mut acc = counter::CountAccumulator::new(empty_rows);
             acc.update_batch(&[a]).unwrap();
-            let mut total = CountEmptyAccumulator(0);
+            let mut total = counter::CountAccumulator::new(empty_rows);
             total
                 .merge_batch(&[acc.state().unwrap()[0].to_array().unwrap()])
                 .unwrap();

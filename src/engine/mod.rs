@@ -10,6 +10,7 @@
 
 pub(crate) mod count_empty;
 pub(crate) mod count_true;
+mod counter;
 pub(crate) mod distinct_sample;
 pub(crate) mod duplicates;
 pub(crate) mod embedded;

@@ -71,12 +71,30 @@ impl AggregateUDFImpl for DistinctSample {
     }
 }
 
+/// A value in the sample: text as it was read, or a number, date or timestamp kept as
+/// its scalar and formatted only when the sample is handed on, so the many typed values
+/// that enter the sample early and are pushed out again are never formatted.
+#[derive(Debug)]
+enum Held {
+    Text(String),
+    Typed(ScalarValue),
+}
+
+impl Held {
+    fn bytes(&self) -> usize {
+        match self {
+            Held::Text(v) => v.capacity(),
+            Held::Typed(_) => 0,
+        }
+    }
+}
+
 #[derive(Debug)]
 struct SampleAccumulator {
     k: usize,
     /// hash -> value for the `k` smallest hashes. Keyed by the 64-bit hash alone: two
     /// different values with the same hash count once, which a sample can afford.
-    values: BTreeMap<u64, String>,
+    values: BTreeMap<u64, Held>,
     /// Bytes held by the values, for `size()` (called after every batch).
     bytes: usize,
     /// Once `k` values are held, only hashes below this one get in (the largest held).
@@ -97,7 +115,7 @@ impl SampleAccumulator {
     }
 
     fn offer(&mut self, v: &str) {
-        self.offer_hashed(hash(v), || v.to_string());
+        self.offer_hashed(hash(v), || Held::Text(v.to_string()));
     }
 
     /// Whether a value of hash `h` would be kept.
@@ -105,18 +123,18 @@ impl SampleAccumulator {
         self.k > 0 && (self.values.len() < self.k || h < self.threshold) && !self.held.contains(&h)
     }
 
-    fn offer_hashed(&mut self, h: u64, value: impl FnOnce() -> String) {
+    fn offer_hashed(&mut self, h: u64, value: impl FnOnce() -> Held) {
         if !self.wants(h) {
             return;
         }
         let value = value();
-        self.bytes += value.capacity();
+        self.bytes += value.bytes();
         self.values.insert(h, value);
         self.held.insert(h);
         if self.values.len() > self.k
             && let Some((dropped_hash, dropped)) = self.values.pop_last()
         {
-            self.bytes -= dropped.capacity();
+            self.bytes -= dropped.bytes();
             self.held.remove(&dropped_hash);
         }
         if self.values.len() >= self.k {
@@ -124,26 +142,73 @@ impl SampleAccumulator {
         }
     }
 
-    /// Numbers, dates and timestamps: hashed by bits, formatted only when kept.
+    /// Numbers, dates and timestamps: hashed by their bits; a value that gets in is kept
+    /// as a scalar and formatted only when the sample is handed on.
     fn offer_typed(&mut self, array: &ArrayRef) -> Result<()> {
         use datafusion::arrow::compute::cast;
-        use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
-        let formatter = ArrayFormatter::try_new(array.as_ref(), &FormatOptions::default())?;
-        let bits: Vec<Option<u64>> = if array.data_type().is_floating() {
+        use datafusion::arrow::datatypes::{Float64Type, Int64Type};
+        if array.data_type().is_floating() {
             let f = cast(array, &DataType::Float64)?;
-            let f = f.as_primitive::<datafusion::arrow::datatypes::Float64Type>();
-            f.iter().map(|v| v.map(f64::to_bits)).collect()
+            let f = f.as_primitive::<Float64Type>();
+            for row in 0..f.len() {
+                if f.is_valid(row) {
+                    self.offer_row(array, row, hash(f.value(row).to_bits()))?;
+                }
+            }
         } else {
             let i = cast(array, &DataType::Int64)?;
-            let i = i.as_primitive::<datafusion::arrow::datatypes::Int64Type>();
-            i.iter().map(|v| v.map(|x| x as u64)).collect()
-        };
-        for (row, b) in bits.into_iter().enumerate() {
-            if let Some(b) = b {
-                self.offer_hashed(hash(b), || formatter.value(row).to_string());
+            let i = i.as_primitive::<Int64Type>();
+            for row in 0..i.len() {
+                if i.is_valid(row) {
+                    self.offer_row(array, row, hash(i.value(row) as u64))?;
+                }
             }
         }
         Ok(())
+    }
+
+    fn offer_row(&mut self, array: &ArrayRef, row: usize, h: u64) -> Result<()> {
+        if self.wants(h) {
+            let value = ScalarValue::try_from_array(array, row)?;
+            self.offer_hashed(h, || Held::Typed(value));
+        }
+        Ok(())
+    }
+
+    /// The held values as text, in hash order: typed ones formatted as arrow displays
+    /// them (one array per type, so a column formats as it always did).
+    fn texts(&self) -> Result<Vec<String>> {
+        use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+        let typed: Vec<ScalarValue> = self
+            .values
+            .values()
+            .filter_map(|v| match v {
+                Held::Typed(s) => Some(s.clone()),
+                Held::Text(_) => None,
+            })
+            .collect();
+        let mut formatted = Vec::with_capacity(typed.len());
+        let mut start = 0;
+        while start < typed.len() {
+            let dt = typed[start].data_type();
+            let end = typed[start..]
+                .iter()
+                .position(|s| s.data_type() != dt)
+                .map_or(typed.len(), |n| start + n);
+            let array = ScalarValue::iter_to_array(typed[start..end].iter().cloned())?;
+            let formatter = ArrayFormatter::try_new(array.as_ref(), &FormatOptions::default())?;
+            formatted.extend((0..array.len()).map(|row| formatter.value(row).to_string()));
+            start = end;
+        }
+        let mut formatted = formatted.into_iter();
+        Ok(self
+            .values
+            .values()
+            .map(|v| match v {
+                Held::Text(t) => t.clone(),
+                Held::Typed(_) => formatted.next().unwrap_or_default(),
+            })
+            .collect())
     }
 
     fn offer_all(&mut self, array: &ArrayRef) -> Result<()> {
@@ -170,21 +235,21 @@ impl SampleAccumulator {
         Ok(())
     }
 
-    fn to_scalar(&self) -> ScalarValue {
+    fn to_scalar(&self) -> Result<ScalarValue> {
         // Sorted by value, so the output does not reveal the hash order.
-        let mut values: Vec<&str> = self.values.values().map(String::as_str).collect();
+        let mut values = self.texts()?;
         values.sort_unstable();
         let array: StringArray = values.into_iter().map(Some).collect();
-        SingleRowListArrayBuilder::new(Arc::new(array)).build_list_scalar()
+        Ok(SingleRowListArrayBuilder::new(Arc::new(array)).build_list_scalar())
     }
 
-    fn state_scalars(&self) -> Vec<ScalarValue> {
+    fn state_scalars(&self) -> Result<Vec<ScalarValue>> {
         let hashes: UInt64Array = self.values.keys().map(|h| Some(*h)).collect();
-        let values: StringArray = self.values.values().map(|v| Some(v.as_str())).collect();
-        vec![
+        let values: StringArray = self.texts()?.into_iter().map(Some).collect();
+        Ok(vec![
             SingleRowListArrayBuilder::new(Arc::new(hashes)).build_list_scalar(),
             SingleRowListArrayBuilder::new(Arc::new(values)).build_list_scalar(),
-        ]
+        ])
     }
 }
 
@@ -203,7 +268,7 @@ impl Accumulator for SampleAccumulator {
             let (h, v) = (h.as_primitive::<UInt64Type>(), v.as_string::<i32>());
             for (h, v) in h.iter().zip(v.iter()) {
                 if let (Some(h), Some(v)) = (h, v) {
-                    self.offer_hashed(h, || v.to_string());
+                    self.offer_hashed(h, || Held::Text(v.to_string()));
                 }
             }
         }
@@ -211,15 +276,18 @@ impl Accumulator for SampleAccumulator {
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
-        Ok(self.state_scalars())
+        self.state_scalars()
     }
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
-        Ok(self.to_scalar())
+        self.to_scalar()
     }
 
     fn size(&self) -> usize {
-        size_of_val(self) + self.bytes + self.values.len() * 48 + self.held.capacity() * 9
+        size_of_val(self)
+            + self.bytes
+            + self.values.len() * (size_of::<Held>() + 24)
+            + self.held.capacity() * 9
     }
 }
 
@@ -232,7 +300,7 @@ mod tests {
         for v in values {
             a.offer(v);
         }
-        a.values.into_values().collect()
+        a.texts().unwrap()
     }
 
     #[test]
@@ -247,5 +315,72 @@ mod tests {
         let mut d = a.clone();
         d.dedup();
         assert_eq!(d.len(), 50);
+    }
+
+    /// Typed values come out exactly as arrow's formatter prints the column itself:
+    /// the held rows are formatted from the original array here, with the hashes the
+    /// sample is defined by (the bits of the value as Int64 or Float64).
+    #[test]
+    fn typed_values_format_as_the_column_does() {
+        use datafusion::arrow::array::{
+            Date32Array, Float32Array, Int32Array, TimestampMillisecondArray,
+        };
+        use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+        let n = 5000;
+        let arrays: Vec<(ArrayRef, Vec<u64>)> = vec![
+            (
+                Arc::new(Date32Array::from_iter(
+                    (0..n).map(|i| (i % 7 != 0).then_some(i * 37 % 3000 - 1000)),
+                )),
+                (0..n)
+                    .map(|i| (i * 37 % 3000 - 1000) as i64 as u64)
+                    .collect(),
+            ),
+            (
+                Arc::new(Int32Array::from_iter((0..n).map(|i| Some(i % 900 - 450)))),
+                (0..n).map(|i| (i % 900 - 450) as i64 as u64).collect(),
+            ),
+            (
+                Arc::new(Float32Array::from_iter(
+                    (0..n).map(|i| Some(i as f32 / 8.0)),
+                )),
+                (0..n)
+                    .map(|i| f64::from(i as f32 / 8.0).to_bits())
+                    .collect(),
+            ),
+            (
+                Arc::new(
+                    TimestampMillisecondArray::from_iter(
+                        (0..n).map(|i| Some(i64::from(i) * 3_600_123)),
+                    )
+                    .with_timezone("+08:00"),
+                ),
+                (0..n).map(|i| (i64::from(i) * 3_600_123) as u64).collect(),
+            ),
+        ];
+        for (array, bits) in arrays {
+            let k = 40;
+            let mut a = SampleAccumulator::new(k);
+            // Two batches, so values get in and are pushed out again.
+            a.offer_all(&array.slice(0, 2000)).unwrap();
+            a.offer_all(&array.slice(2000, array.len() - 2000)).unwrap();
+            let got = a.to_scalar().unwrap();
+            let formatter =
+                ArrayFormatter::try_new(array.as_ref(), &FormatOptions::default()).unwrap();
+            let mut by_hash: BTreeMap<u64, String> = BTreeMap::new();
+            for row in (0..array.len()).filter(|r| array.is_valid(*r)) {
+                by_hash
+                    .entry(hash(bits[row]))
+                    .or_insert_with(|| formatter.value(row).to_string());
+            }
+            let mut expected: Vec<String> = by_hash.into_values().take(k).collect();
+            expected.sort_unstable();
+            let ScalarValue::List(list) = got else {
+                panic!("not a list: {got:?}")
+            };
+            let inner = list.value(0);
+            let got: Vec<&str> = inner.as_string::<i32>().iter().flatten().collect();
+            assert_eq!(got, expected, "{}", array.data_type());
+        }
     }
 }

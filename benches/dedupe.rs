@@ -4,6 +4,7 @@
 //!     cargo bench --bench dedupe                        # febrl + 100000 generated records
 //!     cargo bench --bench dedupe -- febrl               # Febrl3 and Febrl4 only
 //!     cargo bench --bench dedupe -- 1000000             # generated records (target/bench-data)
+//!     cargo bench --bench dedupe -- 1000000 plain       # ... and again without `blocking:` (derived)
 //!     cargo bench --bench dedupe -- incremental 1000000 15000   # a delta into earlier clusters
 //!     cargo bench --bench dedupe --profile dev -- fixture fixtures/dedupe   # rewrite the fixture
 //!
@@ -28,6 +29,8 @@ struct Outcome {
     accuracy: steward::dedupe::evaluate::Accuracy,
     records: u64,
     candidates: u64,
+    /// `settings.derived_blocking` of the report, one line per candidate rule.
+    derived: Vec<String>,
 }
 
 /// Run dedupe; the truth of each record comes from `truth(dataset, key)`.
@@ -70,6 +73,21 @@ fn run(
         accuracy: steward::dedupe::evaluate::pairwise(rows, cross_only),
         records: report.summary.records,
         candidates: report.summary.candidate_pairs,
+        derived: report
+            .settings
+            .derived_blocking
+            .iter()
+            .map(|b| {
+                format!(
+                    "{} {}: {} pairs, largest block {} ({})",
+                    if b.chosen { "+" } else { "-" },
+                    b.rule,
+                    b.pairs,
+                    b.largest_block,
+                    b.reason
+                )
+            })
+            .collect(),
     }
 }
 
@@ -93,6 +111,9 @@ fn print(name: &str, o: &Outcome) {
         a.f1,
         a.purity
     );
+    for line in &o.derived {
+        println!("  {line}");
+    }
 }
 
 fn febrl() {
@@ -127,7 +148,7 @@ fn entity_labels(path: &Path) -> HashMap<String, String> {
         .collect()
 }
 
-fn generated(records: usize) {
+fn generated(records: usize, plain: bool) {
     let dir = root().join("target/bench-data");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("dedupe_{records}.csv"));
@@ -141,13 +162,46 @@ fn generated(records: usize) {
         );
     }
     let labels = entity_labels(&path);
+    let tuned = root().join("fixtures/dedupe/customers.yaml");
     let o = run(
         std::slice::from_ref(&path),
-        &[root().join("fixtures/dedupe/customers.yaml")],
+        std::slice::from_ref(&tuned),
         false,
         &|_, key| labels[key].clone(),
     );
     print(&format!("generated {records}"), &o);
+    if !plain {
+        return;
+    }
+    // The same rule file as a new user writes it: no `blocking:`, so the rules are
+    // derived from the data (settings.derived_blocking).
+    let dir = tempfile::tempdir().unwrap();
+    let plain_rules = dir.path().join("customers-plain.yaml");
+    let text = std::fs::read_to_string(&tuned).unwrap();
+    let mut skipping = false;
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            if l.trim_start().starts_with("blocking:") {
+                skipping = true;
+                return false;
+            }
+            if skipping && l.trim_start().starts_with("- ") {
+                return false;
+            }
+            skipping = false;
+            true
+        })
+        .collect();
+    std::fs::write(&plain_rules, kept.join("\n") + "\n").unwrap();
+    let p = run(
+        std::slice::from_ref(&path),
+        std::slice::from_ref(&plain_rules),
+        false,
+        &|_, key| labels[key].clone(),
+    );
+    print(&format!("generated {records}, derived blocking"), &p);
+    eprintln!("derived / tuned time: {:.2}x", p.secs / o.secs);
 }
 
 /// Read a clusters file as (dataset, unified ID, truth) rows.
@@ -312,10 +366,13 @@ fn main() {
             let n = |i: usize, d: usize| args.get(i).map_or(d, |s| s.parse().expect("ROWS"));
             incremental(n(1, 1_000_000), n(2, 15_000))
         }
-        Some(n) => generated(n.parse().expect("ROWS, febrl or fixture")),
+        Some(n) => generated(
+            n.parse().expect("ROWS, febrl or fixture"),
+            args.get(1).is_some_and(|a| a == "plain"),
+        ),
         None => {
             febrl();
-            generated(100_000);
+            generated(100_000, false);
         }
     }
 }

@@ -96,6 +96,10 @@ pub use crate::report::dedupe::BlockingEstimate;
 /// on average a record meets at most 2 × this many others under it.
 pub const PAIRS_PER_RECORD: u64 = 10;
 
+/// Candidate pairs per record that the derived typo-tolerant rules (pairs with a
+/// `pinyin`, `year` or `last4` part) may make together.
+pub const TOLERANT_PAIRS_PER_RECORD: u64 = 5;
+
 /// Exact candidate pairs and the largest block of one rule over `records`.
 fn measure(records: &Records, parts: &[(usize, Transform)], mode: LinkMode) -> (u64, u64) {
     let state = hasher();
@@ -126,11 +130,31 @@ fn measure(records: &Records, parts: &[(usize, Transform)], mode: LinkMode) -> (
     (pairs, largest)
 }
 
+/// The typo-tolerant key of a field for derived blocking, if it has one that differs
+/// from the value on some record: a name's toneless pinyin (a homophone typed for the
+/// right character), a date's year, a phone's or identifier's last four characters (a
+/// slip in the leading digits).
+fn tolerant(records: &Records, f: usize) -> Option<Transform> {
+    use super::compare::Kind;
+    let t = match records.kinds[f] {
+        Kind::Name => Transform::Pinyin,
+        Kind::Date => Transform::Year,
+        Kind::Phone | Kind::Identifier => Transform::Last4,
+        _ => return None,
+    };
+    (0..records.len())
+        .filter_map(|i| records.value(f, i))
+        .any(|v| t.apply(v) != v.norm)
+        .then_some(t)
+}
+
 /// Default blocking for a rule file without `blocking:`, from the data: each compared
 /// field alone where its exact pair count stays within [`PAIRS_PER_RECORD`] per record
 /// and no block exceeds `max_block`; the fields too common alone (a state, a gender)
-/// paired with each other where the pair is selective enough; and if nothing qualifies,
-/// the most selective pair of fields. Returns the rules and every candidate measured.
+/// paired with each other where the pair is selective enough; the typo-tolerant keys
+/// (`tolerant`) paired with each other and with the common fields, each under the same
+/// budget and all together under [`TOLERANT_PAIRS_PER_RECORD`]; and if nothing
+/// qualifies, the most selective pair. Returns the rules and every candidate measured.
 pub fn derive(
     records: &Records,
     fields: &[String],
@@ -181,20 +205,41 @@ pub fn derive(
             },
         });
     }
-    let combos: Vec<(usize, usize)> = common
-        .iter()
-        .enumerate()
-        .flat_map(|(i, &a)| common[i + 1..].iter().map(move |&b| (a, b)))
+    // Pairs to measure: the fields too common alone with each other, then the
+    // typo-tolerant keys (see `tolerant`) with each other and with those fields, so that
+    // a duplicate with a typo in its selective fields (a slip in a mobile, a name typed
+    // as a homophone) still meets its record (`mobile.last4 + birth_date`).
+    let pairs_of = |parts: &[(usize, Transform)]| -> Vec<((usize, Transform), (usize, Transform))> {
+        parts
+            .iter()
+            .enumerate()
+            .flat_map(|(i, &a)| {
+                parts[i + 1..]
+                    .iter()
+                    .filter(move |b| b.0 != a.0)
+                    .map(move |&b| (a, b))
+            })
+            .collect()
+    };
+    let common: Vec<(usize, Transform)> = common.iter().map(|&f| (f, Transform::Value)).collect();
+    let tolerant: Vec<(usize, Transform)> = (0..fields.len())
+        .filter_map(|f| tolerant(records, f).map(|t| (f, t)))
         .collect();
-    let measured: Vec<(usize, usize, u64, u64)> = combos
+    let mut combos = pairs_of(&common);
+    let plain_combos = combos.len();
+    let mut both = tolerant.clone();
+    both.extend(&common);
+    combos.extend(
+        pairs_of(&both)
+            .into_iter()
+            .filter(|(a, b)| a.1 != Transform::Value || b.1 != Transform::Value),
+    );
+    let measured: Vec<(usize, u64, u64)> = combos
         .par_iter()
-        .map(|&(a, b)| {
-            let (pairs, largest) = measure(
-                records,
-                &[(a, Transform::Value), (b, Transform::Value)],
-                mode,
-            );
-            (a, b, pairs, largest)
+        .enumerate()
+        .map(|(c, &(a, b))| {
+            let (pairs, largest) = measure(records, &[a, b], mode);
+            (c, pairs, largest)
         })
         .collect();
     let any_single = !rules.is_empty();
@@ -203,17 +248,40 @@ pub fn derive(
         .then(|| {
             measured
                 .iter()
-                .filter(|m| m.3 <= max_block as u64 && m.3 > 0)
-                .min_by_key(|m| (m.2, m.0, m.1))
-                .map(|m| (m.0, m.1))
+                .filter(|m| m.2 <= max_block as u64 && m.2 > 0)
+                .min_by_key(|m| (m.1, m.0))
+                .map(|m| m.0)
         })
         .flatten();
-    for &(a, b, pairs, largest) in &measured {
-        let text = format!("{} + {}", fields[a], fields[b]);
-        let chosen = fits(pairs, largest) || fallback == Some((a, b));
+    // The typo-tolerant rules share one budget of TOLERANT_PAIRS_PER_RECORD, taken by the
+    // most selective first, so that deriving them never multiplies the work.
+    let tolerant_budget = (TOLERANT_PAIRS_PER_RECORD * n).max(500);
+    let mut by_pairs: Vec<&(usize, u64, u64)> = measured[..]
+        .iter()
+        .filter(|m| m.0 >= plain_combos && fits(m.1, m.2))
+        .collect();
+    by_pairs.sort_by_key(|m| (m.1, m.0));
+    let mut spent = 0u64;
+    let mut tolerant_chosen = hashbrown::HashSet::new();
+    for m in by_pairs {
+        if spent + m.1 <= tolerant_budget {
+            spent += m.1;
+            tolerant_chosen.insert(m.0);
+        }
+    }
+    let part_text = |(f, t): (usize, Transform)| match t {
+        Transform::Value => fields[f].clone(),
+        t => format!("{}.{}", fields[f], t.name()),
+    };
+    for &(c, pairs, largest) in &measured {
+        let (a, b) = combos[c];
+        let text = format!("{} + {}", part_text(a), part_text(b));
+        let over_shared =
+            c >= plain_combos && fits(pairs, largest) && !tolerant_chosen.contains(&c);
+        let chosen = (fits(pairs, largest) && !over_shared) || fallback == Some(c);
         if chosen {
             rules.push(Rule {
-                parts: vec![(a, Transform::Value), (b, Transform::Value)],
+                parts: vec![a, b],
                 text: text.clone(),
             });
         }
@@ -222,8 +290,12 @@ pub fn derive(
             pairs,
             largest_block: largest,
             chosen,
-            reason: if fallback == Some((a, b)) && !fits(pairs, largest) {
+            reason: if fallback == Some(c) && !fits(pairs, largest) {
                 "the most selective pair: no field or pair is within the budget".into()
+            } else if over_shared && !chosen {
+                format!(
+                    "over the shared budget of {tolerant_budget} pairs for the typo-tolerant rules ({TOLERANT_PAIRS_PER_RECORD} per record)"
+                )
             } else {
                 why(pairs, largest)
             },
@@ -443,6 +515,96 @@ mod tests {
             "{est:?}"
         );
         assert!(est.iter().any(|e| e.rule == "id" && !e.chosen));
+    }
+
+    /// A duplicate typed with a slip in the mobile's leading digits and a homophone
+    /// for the name (张伟 / 章伟, both zhang wei) agrees on no field that is selective
+    /// alone, nor on any pair of plain values; the derived rules must still make it a
+    /// candidate pair through a typo-tolerant key (a mobile's last four, a pinyin).
+    #[test]
+    fn derived_blocking_meets_a_duplicate_with_typos_in_mobile_and_name() {
+        let kinds = [Kind::Phone, Kind::Name, Kind::Date, Kind::Exact];
+        let fields: Vec<String> = ["mobile", "name", "birth_date", "gender"]
+            .iter()
+            .map(|f| f.to_string())
+            .collect();
+        let surnames = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周"];
+        let given = ["伟", "芳", "娜", "敏", "静"];
+        let mut r = Records::empty(&kinds, 0);
+        let ds = r.dataset_index("people").unwrap();
+        // 3,000 people: 50 names (60 each), 100 birth dates (30 each), unique mobiles.
+        for i in 0..3000u32 {
+            let mobile = format!("13{:09}", 100_000_000 + i * 7);
+            let name = format!(
+                "{}{}",
+                surnames[(i % 10) as usize],
+                given[(i / 10 % 5) as usize]
+            );
+            let birth = format!("19{:02}-0{}-1{}", 50 + i % 50, 1 + i / 50 % 2, i % 10);
+            let gender = if i % 2 == 0 { "f" } else { "m" };
+            let values = [
+                Some(mobile.as_str()),
+                Some(&name),
+                Some(&birth),
+                Some(gender),
+            ];
+            r.push_normalised(ds, &i.to_string(), &values, &[]).unwrap();
+        }
+        // Record 2 is 张伟 (i % 10 = 2, i / 10 % 5 = 0), mobile 13100000014, born
+        // 1952-01-12: the copy has 15 for 13 and 章 for 张.
+        let original = 2;
+        assert_eq!(r.value(1, original).unwrap().norm, "张伟");
+        let values = [
+            Some("15100000014"),
+            Some("章伟"),
+            Some("1952-01-12"),
+            Some("f"),
+        ];
+        r.push_normalised(ds, "copy", &values, &[]).unwrap();
+        let copy = r.len() - 1;
+        let (rules, est) = derive(&r, &fields, LinkMode::Dedupe, 5000);
+        let texts: Vec<String> = rules.iter().map(|r| r.text.clone()).collect();
+        assert!(texts.iter().any(|t| t == "mobile"), "{texts:?}");
+        let blocks = Blocks::new(&r, rules, LinkMode::Dedupe, 5000);
+        let by: Vec<&str> = (0..blocks.rules.len())
+            .filter(|&k| blocks.blocks(k, original, copy))
+            .map(|k| blocks.rules[k].text.as_str())
+            .collect();
+        assert!(
+            !by.is_empty(),
+            "not a candidate pair; rules {texts:?}, {est:?}"
+        );
+        assert!(
+            by.iter()
+                .all(|t| t.contains("last4") || t.contains("pinyin")),
+            "{by:?}"
+        );
+        // Every chosen rule keeps the budget of 10 pairs per record, and the chosen
+        // typo-tolerant ones together 5 per record.
+        for e in est.iter().filter(|e| e.chosen) {
+            assert!(e.pairs <= 30_010 && e.largest_block <= 5000, "{e:?}");
+        }
+        let tolerant: u64 = est
+            .iter()
+            .filter(|e| e.chosen && e.rule.contains('.'))
+            .map(|e| e.pairs)
+            .sum();
+        assert!(tolerant > 0 && tolerant <= 15_005, "{est:?}");
+        // A tolerant rule that fits alone is either chosen or left out for the shared
+        // budget, and says so.
+        let shared_out = est
+            .iter()
+            .filter(|e| e.reason.contains("shared budget"))
+            .count();
+        let tolerant_in = est
+            .iter()
+            .filter(|e| e.chosen && e.rule.contains('.'))
+            .count();
+        let tolerant_fit = est
+            .iter()
+            .filter(|e| e.rule.contains('.') && e.pairs <= 30_010 && e.largest_block <= 5000)
+            .count();
+        assert_eq!(tolerant_in + shared_out, tolerant_fit, "{est:?}");
     }
 
     #[test]

@@ -162,13 +162,16 @@ fn generated(records: usize, plain: bool) {
         );
     }
     let labels = entity_labels(&path);
+    let run_with = |rules: &Path| {
+        run(
+            std::slice::from_ref(&path),
+            &[rules.to_path_buf()],
+            false,
+            &|_, key| labels[key].clone(),
+        )
+    };
     let tuned = root().join("fixtures/dedupe/customers.yaml");
-    let o = run(
-        std::slice::from_ref(&path),
-        std::slice::from_ref(&tuned),
-        false,
-        &|_, key| labels[key].clone(),
-    );
+    let o = run_with(&tuned);
     print(&format!("generated {records}"), &o);
     if !plain {
         return;
@@ -178,28 +181,14 @@ fn generated(records: usize, plain: bool) {
     let dir = tempfile::tempdir().unwrap();
     let plain_rules = dir.path().join("customers-plain.yaml");
     let text = std::fs::read_to_string(&tuned).unwrap();
-    let mut skipping = false;
-    let kept: Vec<&str> = text
-        .lines()
-        .filter(|l| {
-            if l.trim_start().starts_with("blocking:") {
-                skipping = true;
-                return false;
-            }
-            if skipping && l.trim_start().starts_with("- ") {
-                return false;
-            }
-            skipping = false;
-            true
-        })
-        .collect();
-    std::fs::write(&plain_rules, kept.join("\n") + "\n").unwrap();
-    let p = run(
-        std::slice::from_ref(&path),
-        std::slice::from_ref(&plain_rules),
-        false,
-        &|_, key| labels[key].clone(),
+    let (start, end) = (
+        text.find("    blocking:").unwrap(),
+        text.find("    threshold:").unwrap(),
     );
+    let plain_text = format!("{}{}", &text[..start], &text[end..]);
+    assert!(!plain_text.contains("blocking:"));
+    std::fs::write(&plain_rules, plain_text).unwrap();
+    let p = run_with(&plain_rules);
     print(&format!("generated {records}, derived blocking"), &p);
     eprintln!("derived / tuned time: {:.2}x", p.secs / o.secs);
 }

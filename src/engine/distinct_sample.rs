@@ -176,29 +176,18 @@ impl SampleAccumulator {
     }
 
     /// The held values as text, in hash order: typed ones formatted as arrow displays
-    /// them (one array per type, so a column formats as it always did).
+    /// them, as one array (an accumulator reads one column, so they share its type).
     fn texts(&self) -> Result<Vec<String>> {
         use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
-        let typed: Vec<ScalarValue> = self
-            .values
-            .values()
-            .filter_map(|v| match v {
-                Held::Typed(s) => Some(s.clone()),
-                Held::Text(_) => None,
-            })
-            .collect();
-        let mut formatted = Vec::with_capacity(typed.len());
-        let mut start = 0;
-        while start < typed.len() {
-            let dt = typed[start].data_type();
-            let end = typed[start..]
-                .iter()
-                .position(|s| s.data_type() != dt)
-                .map_or(typed.len(), |n| start + n);
-            let array = ScalarValue::iter_to_array(typed[start..end].iter().cloned())?;
+        let typed = self.values.values().filter_map(|v| match v {
+            Held::Typed(s) => Some(s.clone()),
+            Held::Text(_) => None,
+        });
+        let mut formatted = Vec::new();
+        if self.values.values().any(|v| matches!(v, Held::Typed(_))) {
+            let array = ScalarValue::iter_to_array(typed)?;
             let formatter = ArrayFormatter::try_new(array.as_ref(), &FormatOptions::default())?;
             formatted.extend((0..array.len()).map(|row| formatter.value(row).to_string()));
-            start = end;
         }
         let mut formatted = formatted.into_iter();
         Ok(self

@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, StructArray, UInt64Array};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields, UInt64Type};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields};
 use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{
@@ -191,11 +191,7 @@ impl Accumulator for EmbeddedAccumulator {
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
         for (n, state) in self.rows.iter_mut().zip(states) {
-            *n += state
-                .as_primitive::<UInt64Type>()
-                .iter()
-                .flatten()
-                .sum::<u64>();
+            *n += super::sum_counts(state);
         }
         Ok(())
     }
@@ -230,6 +226,7 @@ impl Accumulator for EmbeddedAccumulator {
 mod tests {
     use super::*;
     use datafusion::arrow::array::StringArray;
+    use datafusion::arrow::datatypes::UInt64Type;
 
     #[test]
     fn counts_rows_with_personal_data_inside_text() {

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, Date32Type, Field, FieldRef, UInt64Type};
+use datafusion::arrow::datatypes::{DataType, Date32Type, Field, FieldRef};
 use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{
@@ -191,11 +191,7 @@ impl Accumulator for MinorsAccumulator {
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
-        self.count += states[0]
-            .as_primitive::<UInt64Type>()
-            .iter()
-            .flatten()
-            .sum::<u64>();
+        self.count += super::sum_counts(&states[0]);
         Ok(())
     }
 

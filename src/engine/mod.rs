@@ -97,6 +97,17 @@ pub(crate) fn utf8_list_type() -> DataType {
     ))
 }
 
+/// The sum of a `UInt64` state column: how steward's counting aggregates merge their
+/// partial counts.
+pub(crate) fn sum_counts(state: &datafusion::arrow::array::ArrayRef) -> u64 {
+    use datafusion::arrow::array::AsArray;
+    state
+        .as_primitive::<datafusion::arrow::datatypes::UInt64Type>()
+        .iter()
+        .flatten()
+        .sum()
+}
+
 /// The count argument of one of steward's aggregate functions (`steward_sample(v, 5)`):
 /// a non-negative integer literal, else an error naming the function.
 pub(crate) fn count_literal(
